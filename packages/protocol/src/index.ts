@@ -1,0 +1,6 @@
+export * from "./errors.js";
+export * from "./reader.js";
+export { utf8Length } from "./text.js";
+export * from "./uuid.js";
+export * from "./varint.js";
+export * from "./writer.js";

@@ -1,0 +1,145 @@
+// @ts-check
+/**
+ * `npm test`: the one command that proves the tree on a fresh clone. It installs what it needs,
+ * lints, builds, type-checks, starts a real Kafka (unless one is already up, which it then
+ * leaves running), runs every test file, and stops the broker it started. A green exit means
+ * every step ran and every test passed; any failure exits non-zero.
+ *
+ *   npm test                      everything
+ *   npm test -- --no-kafka        unit tests only (no broker; for quick local loops, never CI)
+ *   npm test -- <file> [...]      only these test files (the broker still starts)
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const args = process.argv.slice(2);
+const noKafka = args.includes("--no-kafka");
+const only = args.filter((a) => !a.startsWith("--"));
+const started = Date.now();
+
+/** @param {string} title */
+function step(title) {
+  const s = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
+  console.log(`\n[test ${s}s] ${title}`);
+}
+
+/**
+ * Runs a command in the repo root with inherited output; exits the whole run if it fails.
+ * @param {string} cmd @param {string[]} argv @param {NodeJS.ProcessEnv} [env]
+ */
+function run(cmd, argv, env) {
+  const r = spawnSync(cmd, argv, { cwd: root, stdio: "inherit", env: env ?? process.env });
+  if (r.status !== 0) {
+    console.error(`\n[test] FAILED: ${cmd} ${argv.join(" ")} exited with ${r.status ?? r.signal}`);
+    return false;
+  }
+  return true;
+}
+
+/** Test files live in each package's test/ folder (and later proxy/, e2e/). */
+function findTests() {
+  /** @type {string[]} */
+  const files = [];
+  /** @param {string} dir */
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      if (name === "node_modules" || name === "dist") continue;
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith(".test.ts")) files.push(relative(root, p));
+    }
+  };
+  for (const pkg of readdirSync(join(root, "packages"))) walk(join(root, "packages", pkg, "test"));
+  walk(join(root, "scripts", "test"));
+  return files.sort();
+}
+
+/** @returns {boolean} */
+function needsInstall() {
+  const lock = join(root, "package-lock.json");
+  const stamp = join(root, "node_modules", ".package-lock.json");
+  if (!existsSync(stamp)) return true;
+  return existsSync(lock) && statSync(lock).mtimeMs > statSync(stamp).mtimeMs;
+}
+
+async function main() {
+  step("npm install (skipped when node_modules matches the lockfile)");
+  if (needsInstall() && !run("npm", ["install", "--no-audit", "--no-fund"])) return 1;
+
+  step("lint and format check (biome)");
+  if (!run("npx", ["biome", "check", "."])) return 1;
+
+  step("build (tsc -b) and type-check tests and scripts");
+  if (!run("npx", ["tsc", "-b"])) return 1;
+  if (!run("npx", ["tsc", "-p", "tsconfig.check.json"])) return 1;
+
+  let files = only.length > 0 ? only : findTests();
+  if (noKafka) files = files.filter((f) => !f.includes("/integration/"));
+  if (files.length === 0) {
+    console.error("[test] FAILED: no test files found");
+    return 1;
+  }
+
+  /** @type {typeof import("./kafka/cluster.mjs") | undefined} */
+  let cluster;
+  let weStarted = false;
+  const env = { ...process.env };
+  if (!noKafka) {
+    step("start Apache Kafka (single node, 127.0.0.1:9092; first run downloads jars)");
+    cluster = await import("./kafka/cluster.mjs");
+    try {
+      const r = await cluster.start({ nodes: 1, sasl: false, quiet: false });
+      weStarted = !r.alreadyRunning;
+      env.KAFKA_BOOTSTRAP = r.bootstrap;
+    } catch (err) {
+      console.error("[test] FAILED: Kafka did not start:", err);
+      return 1;
+    }
+  }
+
+  let code = 1;
+  try {
+    step(`run ${files.length} test files`);
+    const tap = join(mkdtempSync(join(tmpdir(), "tributary-test-")), "results.tap");
+    const ok = run(
+      process.execPath,
+      [
+        "--conditions=source",
+        "--import",
+        "tsx",
+        "--test",
+        "--test-timeout=300000",
+        "--test-reporter=spec",
+        "--test-reporter-destination=stdout",
+        "--test-reporter=tap",
+        `--test-reporter-destination=${tap}`,
+        ...files,
+      ],
+      env,
+    );
+    const summary = readFileSync(tap, "utf8");
+    const count = (/** @type {string} */ key) =>
+      Number(new RegExp(`^# ${key} (\\d+)$`, "m").exec(summary)?.[1] ?? "0");
+    const pass = count("pass");
+    const fail = count("fail");
+    const skipped = count("skipped") + count("todo");
+    const secs = ((Date.now() - started) / 1000).toFixed(0);
+    console.log(`\n[test] ${files.length} files, ${secs}s in all`);
+    console.log(`tests: ${pass} passed, ${fail} failed, ${skipped} skipped`);
+    code = ok && fail === 0 && pass > 0 && skipped === 0 ? 0 : 1;
+    if (skipped > 0) console.error("[test] FAILED: skipped or todo tests are not allowed");
+  } finally {
+    if (cluster && weStarted) {
+      step("stop the Kafka this run started");
+      await cluster.stop({ which: "single" });
+    }
+  }
+  return code;
+}
+
+process.exitCode = await main();
