@@ -136,7 +136,7 @@ async function main() {
   } finally {
     if (cluster && weStarted) {
       step("stop the Kafka this run started");
-      await cluster.stop({ which: "single" });
+      await cluster.stop({ which: 1 });
     }
   }
   return code;

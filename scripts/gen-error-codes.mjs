@@ -1,0 +1,521 @@
+// @ts-check
+/**
+ * Generates packages/protocol/src/error-codes.ts, the table of Kafka error codes, from Kafka's own
+ * sources so that names, numbers and retriable flags can never drift from what brokers send.
+ *
+ *   node scripts/gen-error-codes.mjs            regenerate and write the file (npm run gen:errors)
+ *   node scripts/gen-error-codes.mjs --check    regenerate in memory; exit 1 if the file differs
+ *   node scripts/gen-error-codes.mjs --list     print code, name, retriable and class chain only
+ *   node scripts/gen-error-codes.mjs --sources-jar <path>   use a local kafka-clients sources jar
+ *
+ * Where the facts come from: the sources jar of org.apache.kafka:kafka-clients (fetched from Maven
+ * Central with `mvn dependency:copy`, read with the JDK `jar` tool). In it:
+ * - `org/apache/kafka/common/protocol/Errors.java`: one enum constant per error, written as
+ *   `NAME(code, "Kafka's sentence", SomeException::new)`. We take NAME, code and the class.
+ * - the exception classes' own sources: an error is retriable exactly when its exception class
+ *   is a subclass of `org.apache.kafka.common.errors.RetriableException`, which is also how Kafka
+ *   prints the "Retriable" column of its protocol docs (`Errors.toHtml`). We walk the `extends`
+ *   chain class by class (e.g. NotLeaderOrFollowerException -> InvalidMetadataException ->
+ *   RefreshRetriableException -> RetriableException).
+ *
+ * Kafka's message sentences are deliberately NOT used. The messages are our own, written for a
+ * producer user in packages/protocol/src/error-messages.ts; this script fails, naming them, when
+ * an error code has no message there (or a message names no error code).
+ */
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const KAFKA_VERSION = "4.1.1";
+const ARTIFACT = `org.apache.kafka:kafka-clients:${KAFKA_VERSION}:jar:sources`;
+const ERRORS_JAVA = "org/apache/kafka/common/protocol/Errors.java";
+const RETRIABLE_BASE = "org.apache.kafka.common.errors.RetriableException";
+const API_EXCEPTION = "org.apache.kafka.common.errors.ApiException";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const outFile = join(root, "packages/protocol/src/error-codes.ts");
+const messagesFile = join(root, "packages/protocol/src/error-messages.ts");
+
+/**
+ * @typedef {object} ErrorEntry
+ * @property {string} name        enum constant, e.g. "CORRUPT_MESSAGE"
+ * @property {number} code        wire error code (int16)
+ * @property {string | null} exceptionClass  simple class name, null for NONE
+ * @property {string[]} chain     the class and its ancestors found in the jar, nearest first
+ * @property {boolean} retriable
+ */
+
+/** A problem the user of this script can fix; printed without a stack trace. */
+class GenError extends Error {}
+
+/**
+ * @param {string} cmd @param {string[]} args @param {string} [cwd]
+ * @returns {string} stdout
+ */
+function run(cmd, args, cwd) {
+  const r = spawnSync(cmd, args, { cwd: cwd ?? root, encoding: "utf8" });
+  if (r.error) throw new GenError(`could not run ${cmd}: ${r.error.message}`);
+  if (r.status !== 0) {
+    throw new GenError(
+      `${cmd} ${args.join(" ")} exited with ${r.status ?? r.signal}\n${r.stdout}\n${r.stderr}`,
+    );
+  }
+  return r.stdout;
+}
+
+/**
+ * Fetches the kafka-clients sources jar into `dir` (Maven reuses ~/.m2 after the first run).
+ * @param {string} dir @returns {string} path of the jar
+ */
+function fetchSourcesJar(dir) {
+  run("mvn", [
+    "-B",
+    "-q",
+    "-Dstyle.color=never",
+    "dependency:copy",
+    `-Dartifact=${ARTIFACT}`,
+    `-DoutputDirectory=${dir}`,
+  ]);
+  const jar = readdirSync(dir).find((f) => f.endsWith("-sources.jar"));
+  if (!jar) throw new GenError(`mvn dependency:copy put no sources jar in ${dir}`);
+  return join(dir, jar);
+}
+
+/**
+ * Java source with comments removed and string literals kept, so that braces, parentheses and
+ * words inside comments cannot confuse the small parsers below.
+ * @param {string} src @returns {string}
+ */
+function stripJavaComments(src) {
+  let out = "";
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    const next = src[i + 1];
+    if (c === "/" && next === "*") {
+      const end = src.indexOf("*/", i + 2);
+      i = end < 0 ? src.length : end + 2;
+      out += " ";
+    } else if (c === "/" && next === "/") {
+      const end = src.indexOf("\n", i);
+      i = end < 0 ? src.length : end;
+    } else if (c === '"' || c === "'") {
+      const start = i;
+      i++;
+      while (i < src.length && src[i] !== c) i += src[i] === "\\" ? 2 : 1;
+      i++;
+      out += src.slice(start, i);
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Splits `text` at top-level commas (outside parentheses, braces, brackets and string literals).
+ * @param {string} text @returns {string[]}
+ */
+function splitTopLevel(text) {
+  /** @type {string[]} */
+  const parts = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      i++;
+      while (i < text.length && text[i] !== c) i += text[i] === "\\" ? 2 : 1;
+    } else if (c === "(" || c === "{" || c === "[") depth++;
+    else if (c === ")" || c === "}" || c === "]") depth--;
+    else if (c === "," && depth === 0) {
+      parts.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start).trim());
+  return parts;
+}
+
+/**
+ * Reads the enum constants of Errors.java: `NAME(code, message, builder)` up to the `;` that
+ * ends the constant list.
+ * @param {string} source @returns {{ name: string, code: number, exceptionClass: string | null }[]}
+ */
+function parseErrorsEnum(source) {
+  const src = stripJavaComments(source);
+  const open = /\benum\s+Errors\s*\{/.exec(src);
+  if (!open) throw new GenError(`${ERRORS_JAVA}: no "enum Errors {" found`);
+  /** @type {{ name: string, code: number, exceptionClass: string | null }[]} */
+  const entries = [];
+  let i = open.index + open[0].length;
+  for (;;) {
+    const head = /^\s*([A-Z][A-Z0-9_]*)\s*\(/.exec(src.slice(i));
+    if (!head) break;
+    const argsStart = i + head[0].length;
+    let depth = 1;
+    let j = argsStart;
+    for (; j < src.length && depth > 0; j++) {
+      const c = src[j];
+      if (c === '"' || c === "'") {
+        j++;
+        while (j < src.length && src[j] !== c) j += src[j] === "\\" ? 2 : 1;
+      } else if (c === "(") depth++;
+      else if (c === ")") depth--;
+    }
+    const name = /** @type {string} */ (head[1]);
+    const args = splitTopLevel(src.slice(argsStart, j - 1));
+    if (args.length !== 3) {
+      throw new GenError(`${ERRORS_JAVA}: ${name} has ${args.length} arguments, expected 3`);
+    }
+    const codeText = /** @type {string} */ (args[0]);
+    if (!/^-?\d+$/.test(codeText)) {
+      throw new GenError(`${ERRORS_JAVA}: ${name} has a non-literal code ${codeText}`);
+    }
+    const builder = /** @type {string} */ (args[2]);
+    const ctor = /^([A-Za-z_][\w.]*)::new$/.exec(builder);
+    // The only constant without an exception is NONE, whose builder is a lambda returning null.
+    const exceptionClass = ctor ? /** @type {string} */ (ctor[1]) : null;
+    if (!ctor && !/->\s*null$/.test(builder)) {
+      throw new GenError(
+        `${ERRORS_JAVA}: ${name} has an exception builder not understood: ${builder}`,
+      );
+    }
+    entries.push({ name, code: Number(codeText), exceptionClass });
+    const sep = /^\s*([,;])/.exec(src.slice(j));
+    if (!sep || sep[1] === ";") break;
+    i = j + sep[0].length;
+  }
+  if (entries.length === 0) throw new GenError(`${ERRORS_JAVA}: no enum constants found`);
+  return entries;
+}
+
+/**
+ * Resolves Java class names to their sources inside the extracted jar and walks `extends`.
+ * @param {string} srcRoot directory the jar was extracted into
+ */
+function classHierarchy(srcRoot) {
+  /** @type {Map<string, { pkg: string, imports: Map<string, string>, wildcards: string[], text: string }>} */
+  const files = new Map();
+
+  /** @param {string} fqcn */
+  const pathOf = (fqcn) => join(srcRoot, `${fqcn.replaceAll(".", "/")}.java`);
+
+  /** @param {string} fqcn */
+  function load(fqcn) {
+    const cached = files.get(fqcn);
+    if (cached) return cached;
+    const text = stripJavaComments(readFileSync(pathOf(fqcn), "utf8"));
+    const pkg = /^\s*package\s+([\w.]+)\s*;/m.exec(text)?.[1] ?? "";
+    /** @type {Map<string, string>} */
+    const imports = new Map();
+    /** @type {string[]} */
+    const wildcards = [];
+    for (const m of text.matchAll(/^\s*import\s+(?!static\b)([\w.]+?)(\.\*)?\s*;/gm)) {
+      const target = /** @type {string} */ (m[1]);
+      if (m[2]) wildcards.push(target);
+      else imports.set(target.slice(target.lastIndexOf(".") + 1), target);
+    }
+    const info = { pkg, imports, wildcards, text };
+    files.set(fqcn, info);
+    return info;
+  }
+
+  /**
+   * Java's rules, simplified to what this code base uses: a qualified name as written, then
+   * single-type imports, then the same package, then on-demand imports; else java.lang.
+   * @param {string} simple @param {string} fromFqcn
+   */
+  function resolve(simple, fromFqcn) {
+    if (simple.includes(".")) return simple;
+    const from = load(fromFqcn);
+    const imported = from.imports.get(simple);
+    if (imported) return imported;
+    const samePkg = `${from.pkg}.${simple}`;
+    if (existsSync(pathOf(samePkg))) return samePkg;
+    for (const w of from.wildcards) {
+      if (existsSync(pathOf(`${w}.${simple}`))) return `${w}.${simple}`;
+    }
+    return `java.lang.${simple}`;
+  }
+
+  /**
+   * The class and its ancestors, nearest first, as far as their sources are in the jar.
+   * @param {string} fqcn @returns {string[]}
+   */
+  function ancestors(fqcn) {
+    /** @type {string[]} */
+    const chain = [];
+    let current = fqcn;
+    for (;;) {
+      chain.push(current);
+      if (!existsSync(pathOf(current))) {
+        // Outside the jar we may only leave Kafka for the JDK (RuntimeException and friends).
+        if (current.startsWith("org.apache.kafka.")) {
+          throw new GenError(`source of ${current} not found in the kafka-clients sources jar`);
+        }
+        return chain;
+      }
+      const simple = current.slice(current.lastIndexOf(".") + 1);
+      const decl = new RegExp(
+        `\\bclass\\s+${simple}\\b(?:\\s*<[^{]*?>)?\\s*(?:extends\\s+([\\w.]+))?[^{]*\\{`,
+      ).exec(load(current).text);
+      if (!decl) throw new GenError(`no declaration of class ${simple} in ${pathOf(current)}`);
+      if (!decl[1]) return chain;
+      current = resolve(decl[1], current);
+      if (chain.includes(current)) throw new GenError(`inheritance cycle at ${current}`);
+    }
+  }
+
+  return { resolve, ancestors };
+}
+
+/**
+ * Reads Errors.java and the exception sources from the jar.
+ * @param {string} jarPath @param {string} workDir @returns {ErrorEntry[]}
+ */
+function readKafkaErrors(jarPath, workDir) {
+  const srcRoot = join(workDir, "src");
+  mkdirSync(srcRoot);
+  // The JDK's `jar` tool is present wherever Maven runs; `unzip` may not be.
+  run("jar", ["xf", jarPath, "org/apache/kafka/"], srcRoot);
+  const errorsPath = join(srcRoot, ERRORS_JAVA);
+  if (!existsSync(errorsPath)) throw new GenError(`${ERRORS_JAVA} is not in ${jarPath}`);
+  const errorsFqcn = ERRORS_JAVA.replace(/\.java$/, "").replaceAll("/", ".");
+  const hierarchy = classHierarchy(srcRoot);
+  return parseErrorsEnum(readFileSync(errorsPath, "utf8")).map((e) => {
+    if (e.exceptionClass === null) return { ...e, chain: [], retriable: false };
+    const chain = hierarchy.ancestors(hierarchy.resolve(e.exceptionClass, errorsFqcn));
+    return { ...e, chain, retriable: chain.includes(RETRIABLE_BASE) };
+  });
+}
+
+/**
+ * Our own messages: `NAME: "text",` entries of the `errorMessages` object in error-messages.ts.
+ * Kept deliberately simple: one double-quoted string literal per entry.
+ * @returns {Map<string, string>}
+ */
+function readOurMessages() {
+  const text = readFileSync(messagesFile, "utf8");
+  const start = text.indexOf("export const errorMessages = {");
+  const end = text.indexOf("} as const", start);
+  if (start < 0 || end < 0) {
+    throw new GenError(
+      `${relative(root, messagesFile)}: expected "export const errorMessages = { ... } as const"`,
+    );
+  }
+  const body = text.slice(start, end).replace(/^\s*\/\/.*$/gm, "");
+  /** @type {Map<string, string>} */
+  const messages = new Map();
+  for (const m of body.matchAll(/\b([A-Z][A-Z0-9_]*)\s*:\s*("(?:[^"\\\n]|\\.)*")/g)) {
+    const name = /** @type {string} */ (m[1]);
+    if (messages.has(name)) {
+      throw new GenError(`${relative(root, messagesFile)}: ${name} has two messages`);
+    }
+    messages.set(name, JSON.parse(/** @type {string} */ (m[2])));
+  }
+  return messages;
+}
+
+/**
+ * Fails with a list when any error lacks a message of ours, or a message names no error.
+ * @param {ErrorEntry[]} errors @param {Map<string, string>} messages
+ */
+function checkMessages(errors, messages) {
+  const names = new Set(errors.map((e) => e.name));
+  const missing = errors.filter((e) => !messages.get(e.name)?.trim());
+  const stale = [...messages.keys()].filter((n) => !names.has(n));
+  if (missing.length === 0 && stale.length === 0) return;
+  const file = relative(root, messagesFile);
+  const lines = [];
+  if (missing.length > 0) {
+    lines.push(
+      `${missing.length} Kafka ${KAFKA_VERSION} error code(s) have no message of ours in ${file}.`,
+      "Add one per code, in our own words (one double-quoted string each):",
+      ...missing.map((e) => `  ${e.name}  (code ${e.code}, ${e.retriable ? "" : "not "}retriable)`),
+    );
+  }
+  if (stale.length > 0) {
+    lines.push(
+      `${file} has messages for names that are not Kafka ${KAFKA_VERSION} errors:`,
+      ...stale.map((n) => `  ${n}`),
+    );
+  }
+  throw new GenError(lines.join("\n"));
+}
+
+/**
+ * The `extends` chain written for people, in simple names, stopping at the class that decides:
+ * RetriableException, or ApiException (the common base of every error a broker can send).
+ * @param {ErrorEntry} e
+ */
+function chainComment(e) {
+  if (e.chain.length === 0) return "no exception: success";
+  const stop = e.chain.findIndex((c) => c === RETRIABLE_BASE || c === API_EXCEPTION);
+  const shown = stop < 0 ? e.chain : e.chain.slice(0, stop + 1);
+  return shown.map((c) => c.slice(c.lastIndexOf(".") + 1)).join(" < ");
+}
+
+/** @param {ErrorEntry[]} errors @returns {string} */
+function render(errors) {
+  const sorted = [...errors].sort((a, b) => a.code - b.code);
+  const max = sorted.reduce((m, e) => Math.max(m, e.code), -Infinity);
+  const retriableCount = sorted.filter((e) => e.retriable).length;
+  const out = [
+    "// GENERATED FILE, do not edit by hand. Made by scripts/gen-error-codes.mjs from",
+    `// org/apache/kafka/common/protocol/Errors.java and the exception classes in the`,
+    `// sources jar of ${ARTIFACT.replace(/:jar:sources$/, "")} (Maven Central).`,
+    "// Regenerate: npm run gen:errors    Verify: node scripts/gen-error-codes.mjs --check",
+    "// Messages are our own, kept in error-messages.ts; edit them there, not here.",
+    "",
+    'import { errorMessages } from "./error-messages.js";',
+    "",
+    `/** Kafka ${KAFKA_VERSION} errors: ${sorted.length} codes, highest ${max}, ${retriableCount} retriable. */`,
+    `export const KAFKA_ERRORS_VERSION = "${KAFKA_VERSION}";`,
+    "",
+    "/** Every error name a Kafka " +
+      KAFKA_VERSION +
+      " broker can send, as Errors.java spells it. */",
+    "export type KafkaErrorName =",
+    ...sorted.map((e, i) => `  | "${e.name}"${i === sorted.length - 1 ? ";" : ""}`),
+    "",
+    "/** One row of the table. */",
+    "export interface KafkaErrorInfo {",
+    "  /** The int16 error code on the wire. */",
+    "  readonly code: number;",
+    "  /** Kafka's name for the code, used as our error `code` string. */",
+    "  readonly name: KafkaErrorName;",
+    "  /**",
+    "   * True when Kafka's exception for this code is a RetriableException: the same request may",
+    "   * succeed if sent again (usually after a metadata refresh or a backoff).",
+    "   */",
+    "  readonly retriable: boolean;",
+    "  /** What the code means to a producer user, in our words. */",
+    "  readonly message: string;",
+    "}",
+    "",
+    "/**",
+    " * Kafka error codes keyed by their numeric code. Each row's comment shows the Java exception",
+    " * and its ancestors; `retriable` is true exactly when RetriableException is among them.",
+    " */",
+    "export const kafkaErrors = {",
+  ];
+  for (const e of sorted) {
+    const key = e.code < 0 ? `"${e.code}"` : String(e.code);
+    out.push(
+      `  // ${chainComment(e)}`,
+      `  ${key}: { code: ${e.code}, name: "${e.name}", retriable: ${e.retriable}, message: errorMessages.${e.name} },`,
+    );
+  }
+  out.push(
+    "} as const satisfies Record<number, KafkaErrorInfo>;",
+    "",
+    "const byCode = new Map<number, KafkaErrorInfo>();",
+    "const byName = new Map<string, KafkaErrorInfo>();",
+    "for (const info of Object.values(kafkaErrors) as KafkaErrorInfo[]) {",
+    "  byCode.set(info.code, info);",
+    "  byName.set(info.name, info);",
+    "}",
+    "",
+    "/** The table row for a numeric error code, or undefined when Kafka " +
+      KAFKA_VERSION +
+      " has no such code. */",
+    "export function errorByCode(code: number): KafkaErrorInfo | undefined {",
+    "  return byCode.get(code);",
+    "}",
+    "",
+    '/** The table row for an error name such as "NOT_LEADER_OR_FOLLOWER", or undefined. */',
+    "export function errorByName(name: KafkaErrorName): KafkaErrorInfo;",
+    "export function errorByName(name: string): KafkaErrorInfo | undefined;",
+    "export function errorByName(name: string): KafkaErrorInfo | undefined {",
+    "  return byName.get(name);",
+    "}",
+    "",
+  );
+  return out.join("\n");
+}
+
+/**
+ * Formats with the repo's Biome config (stdin in, stdout out), so the committed file passes
+ * `biome check` and `--check` compares like with like.
+ * @param {string} source @returns {string}
+ */
+function biomeFormat(source) {
+  const bin = join(root, "node_modules", ".bin", "biome");
+  const r = spawnSync(bin, ["format", `--stdin-file-path=${relative(root, outFile)}`], {
+    cwd: root,
+    input: source,
+    encoding: "utf8",
+  });
+  if (r.error || r.status !== 0) {
+    throw new GenError(`biome format failed: ${r.error?.message ?? ""}\n${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+/** @param {string[]} argv */
+function main(argv) {
+  const check = argv.includes("--check");
+  const jarArg = argv.indexOf("--sources-jar");
+  const work = mkdtempSync(join(tmpdir(), "tributary-gen-errors-"));
+  try {
+    const jar = jarArg >= 0 ? argv[jarArg + 1] : fetchSourcesJar(work);
+    if (!jar || !existsSync(jar)) throw new GenError(`sources jar not found: ${jar}`);
+    const errors = readKafkaErrors(jar, work);
+    const codes = new Set(errors.map((e) => e.code));
+    if (codes.size !== errors.length) throw new GenError("Errors.java lists a code twice");
+    if (argv.includes("--list")) {
+      for (const e of errors) {
+        console.log(`${e.code}\t${e.name}\t${e.retriable ? "retriable" : "-"}\t${chainComment(e)}`);
+      }
+      return 0;
+    }
+    checkMessages(errors, readOurMessages());
+    const generated = biomeFormat(render(errors));
+    const rel = relative(root, outFile);
+    if (check) {
+      const current = existsSync(outFile) ? readFileSync(outFile, "utf8") : "";
+      if (current !== generated) {
+        const have = current.split("\n");
+        const want = generated.split("\n");
+        const line = want.findIndex((l, i) => l !== have[i]);
+        console.error(
+          `${rel} is out of date with Kafka ${KAFKA_VERSION}'s Errors.java or error-messages.ts ` +
+            "(or was edited by hand). Run: npm run gen:errors\n" +
+            `first difference at line ${line + 1}:\n  committed: ${have[line] ?? "(end of file)"}\n` +
+            `  expected:  ${want[line] ?? "(end of file)"}`,
+        );
+        return 1;
+      }
+      console.log(`${rel} is up to date (${errors.length} Kafka ${KAFKA_VERSION} error codes).`);
+      return 0;
+    }
+    writeFileSync(outFile, generated);
+    const retriable = errors.filter((e) => e.retriable).length;
+    console.log(
+      `wrote ${rel}: ${errors.length} codes, highest ${Math.max(...codes)}, ${retriable} retriable`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof GenError) {
+      console.error(`gen-error-codes: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
