@@ -1,28 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ProtocolEncodeError } from "../../src/errors.js";
 import { decodeRequest, encodeRequest } from "../../src/messages/api.js";
 import { InitProducerIdApi } from "../../src/messages/init-producer-id.js";
-
-function rejects(fn: () => unknown, field: string, rule: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof ProtocolEncodeError, String(e));
-    assert.equal(e.field, field);
-    assert.match(e.message, rule);
-    return true;
-  });
-}
+import { throwsEncodeError } from "../expect-errors.js";
 
 describe("InitProducerId", () => {
   const base = { transactionalId: null, transactionTimeoutMs: 60000 };
 
   it("refuses to resume a producer id before v3, where the request cannot carry it", () => {
-    rejects(
+    throwsEncodeError(
       () => encodeRequest(InitProducerIdApi, 2, { ...base, producerId: 7n, producerEpoch: 1 }),
       "producerId",
       /InitProducerId v2.*v3\+/,
     );
-    rejects(
+    throwsEncodeError(
       () => encodeRequest(InitProducerIdApi, 5, { ...base, enable2Pc: true }),
       "enable2Pc",
       /v6\+/,
@@ -44,12 +35,12 @@ describe("InitProducerId", () => {
     const producerId = 2n ** 62n + 1n;
     const bytes = encodeRequest(InitProducerIdApi, 4, { ...base, producerId, producerEpoch: 0 });
     assert.equal(decodeRequest(InitProducerIdApi, 4, bytes).producerId, producerId);
-    rejects(
+    throwsEncodeError(
       () => encodeRequest(InitProducerIdApi, 4, { ...base, producerId: 2n ** 63n }),
       "producerId",
       /64-bit/,
     );
-    rejects(
+    throwsEncodeError(
       () => encodeRequest(InitProducerIdApi, 4, { ...base, transactionTimeoutMs: 2 ** 31 }),
       "transactionTimeoutMs",
       /\[-2147483648, 2147483647\]/,

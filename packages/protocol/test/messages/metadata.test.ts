@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ProtocolEncodeError } from "../../src/errors.js";
 import { decodeRequest, encodeRequest } from "../../src/messages/api.js";
 import { MetadataApi } from "../../src/messages/metadata.js";
+import { throwsEncodeError } from "../expect-errors.js";
 import { toHex } from "./kafka-fixtures.js";
-
-function rejects(fn: () => unknown, field: string): void {
-  assert.throws(fn, (e: unknown) => e instanceof ProtocolEncodeError && e.field === field);
-}
 
 describe("Metadata", () => {
   it("writes null topics (all topics) and an empty list (no topics) differently", () => {
@@ -29,20 +25,23 @@ describe("Metadata", () => {
   });
 
   it("refuses fields the version cannot carry instead of dropping them", () => {
-    rejects(
+    throwsEncodeError(
       () => encodeRequest(MetadataApi, 3, { topics: null, allowAutoTopicCreation: false }),
       "allowAutoTopicCreation",
     );
-    rejects(
+    throwsEncodeError(
       () => encodeRequest(MetadataApi, 7, { topics: null, includeTopicAuthorizedOperations: true }),
       "includeTopicAuthorizedOperations",
     );
-    rejects(
+    throwsEncodeError(
       () =>
         encodeRequest(MetadataApi, 11, { topics: null, includeClusterAuthorizedOperations: true }),
       "includeClusterAuthorizedOperations",
     );
-    rejects(() => encodeRequest(MetadataApi, 9, { topics: [{ name: null }] }), "topics[].name");
+    throwsEncodeError(
+      () => encodeRequest(MetadataApi, 9, { topics: [{ name: null }] }),
+      "topics[].name",
+    );
   });
 
   it("asks by topic id with a null name from v12", () => {
@@ -52,7 +51,7 @@ describe("Metadata", () => {
   });
 
   it("names a bad topic id field", () => {
-    rejects(
+    throwsEncodeError(
       () => encodeRequest(MetadataApi, 12, { topics: [{ topicId: "short", name: null }] }),
       "topics[].topicId",
     );

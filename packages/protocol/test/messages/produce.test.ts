@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ProtocolEncodeError } from "../../src/errors.js";
 import { decodeResponse, encodeRequest, encodeResponse } from "../../src/messages/api.js";
 import {
   ProduceApi,
@@ -9,6 +8,7 @@ import {
   resolveProduceTopicNames,
 } from "../../src/messages/produce.js";
 import { ZERO_UUID } from "../../src/uuid.js";
+import { throwsEncodeError } from "../expect-errors.js";
 import { fromHex, loadFixture } from "./kafka-fixtures.js";
 
 const TOPIC_ID = "ASNFZ4mrze9-3LqYdlQyEA";
@@ -20,15 +20,6 @@ function request(topic: { name?: string; topicId?: string }): ProduceRequest {
     timeoutMs: 30000,
     topicData: [{ ...topic, partitionData: [{ index: 0, records: Uint8Array.of(1, 2, 3) }] }],
   };
-}
-
-function rejects(fn: () => unknown, field: string, rule: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof ProtocolEncodeError, String(e));
-    assert.equal(e.field, field);
-    assert.match(e.message, rule);
-    return true;
-  });
 }
 
 describe("Produce", () => {
@@ -45,12 +36,12 @@ describe("Produce", () => {
   });
 
   it("refuses v13 without a topic id and v12 without a name, naming the field", () => {
-    rejects(
+    throwsEncodeError(
       () => encodeRequest(ProduceApi, 13, request({ name: "events" })),
       "topicData[].topicId",
       /v13.*KIP-516.*"events"/,
     );
-    rejects(
+    throwsEncodeError(
       () => encodeRequest(ProduceApi, 12, request({ topicId: TOPIC_ID })),
       "topicData[].name",
       /up to Produce v12/,
@@ -58,24 +49,24 @@ describe("Produce", () => {
   });
 
   it("names the field and rule for out-of-range values", () => {
-    rejects(
+    throwsEncodeError(
       () => encodeRequest(ProduceApi, 9, { ...request({ name: "t" }), acks: 70000 }),
       "acks",
       /\[-32768, 32767\]/,
     );
-    rejects(
+    throwsEncodeError(
       () => encodeRequest(ProduceApi, 9, { ...request({ name: "t" }), timeoutMs: 1.5 }),
       "timeoutMs",
       /integer/,
     );
     const badRecords = request({ name: "t" });
     (badRecords.topicData[0]!.partitionData[0] as { records: unknown }).records = "not bytes";
-    rejects(
+    throwsEncodeError(
       () => encodeRequest(ProduceApi, 9, badRecords),
       "topicData[].partitionData[].records",
       /Uint8Array/,
     );
-    rejects(
+    throwsEncodeError(
       () => encodeRequest(ProduceApi, 2, request({ name: "t" })),
       "Produce version",
       /\[3, 13\]/,
