@@ -55,7 +55,7 @@ function findTests() {
     }
   };
   for (const pkg of readdirSync(join(root, "packages"))) walk(join(root, "packages", pkg, "test"));
-  walk(join(root, "scripts", "test"));
+  walk(join(root, "scripts", "kafka", "test"));
   return files.sort();
 }
 
