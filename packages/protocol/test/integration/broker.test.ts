@@ -12,7 +12,9 @@ import {
   ApiVersionsApi,
   buildRecordBatch,
   CLIENT_VERSIONS,
+  errorName,
   InitProducerIdApi,
+  isRetriableCode,
   kafkaErrorFromCode,
   MetadataApi,
   type MetadataResponse,
@@ -120,15 +122,25 @@ describe("@tributary/protocol against a real Kafka broker", () => {
     }
   });
 
+  const initProducerId = () =>
+    conn.request(InitProducerIdApi, versions.version(ApiKey.InitProducerId), {
+      transactionalId: null,
+      transactionTimeoutMs: 60_000,
+    });
+
   it("1,000 keyed records with headers, sent idempotently with every Produce version, are exactly what Kafka's console consumer reads", async () => {
     const meta = await metadata(versions.version(ApiKey.Metadata));
     const topicId: Uuid = meta.topics[0]!.topicId;
 
-    const init = await conn.request(InitProducerIdApi, versions.version(ApiKey.InitProducerId), {
-      transactionalId: null,
-      transactionTimeoutMs: 60_000,
-    });
-    assert.equal(init.errorCode, 0);
+    // A broker that has just started answers retriable errors (e.g. COORDINATOR_LOAD_IN_PROGRESS)
+    // until its producer-id manager is ready; retry those, as a client must, within a bound.
+    const deadline = Date.now() + 30_000;
+    let init = await initProducerId();
+    while (init.errorCode !== 0 && isRetriableCode(init.errorCode) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      init = await initProducerId();
+    }
+    assert.equal(init.errorCode, 0, errorName(init.errorCode));
     assert.ok(init.producerId >= 0n);
 
     const base = Date.now();
