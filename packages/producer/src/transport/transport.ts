@@ -1,0 +1,49 @@
+/**
+ * The byte-stream contract every transport meets (DESIGN.md, "transports"). A transport moves
+ * bytes to and from one broker and knows nothing about Kafka: framing, correlation ids and
+ * version negotiation belong to the connection layer above it. Chunks arrive with arbitrary
+ * boundaries; the connection reassembles frames.
+ */
+
+/** Where to connect: a broker's host and port as the cluster advertises it. */
+export interface BrokerAddress {
+  host: string;
+  port: number;
+}
+
+export interface ConnectOptions {
+  /** Give up connecting after this long (reject with a CONNECTION_FAILED ProducerError). */
+  timeoutMs: number;
+  /** Aborting cancels a connect in progress. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Callbacks a transport calls; set once, before any data can arrive. */
+export interface TransportHandlers {
+  /** A chunk of bytes from the broker. The transport never reuses or mutates it afterwards. */
+  onData(chunk: Uint8Array): void;
+  /** The stream ended: `error` is undefined after close() from our side, set otherwise. */
+  onClose(error: Error | undefined): void;
+}
+
+export interface Transport {
+  /**
+   * Queues bytes for sending, in order. Returns undefined when the transport can take more at
+   * once, or a promise that resolves when its buffer has drained (backpressure): the caller waits
+   * for it before writing more. Writing after close is an error (CONNECTION_CLOSED).
+   */
+  write(bytes: Uint8Array): Promise<void> | undefined;
+  /** Closes from our side; onClose(undefined) follows. Safe to call more than once. */
+  close(): void;
+}
+
+/** Opens transports; one per runtime (node:net, Deno.connect, …) or WebSocket through a gateway. */
+export interface TransportConnector {
+  /** A short name for logs and stats: "tcp", "websocket", … */
+  readonly name: string;
+  connect(
+    address: BrokerAddress,
+    handlers: TransportHandlers,
+    options: ConnectOptions,
+  ): Promise<Transport>;
+}
