@@ -1,0 +1,82 @@
+import type { RecordHeader } from "@tributary/protocol";
+import type { DeliveryReceipt } from "./receipt.js";
+
+/**
+ * One accepted record waiting for delivery. Its fields double as the protocol's RecordInput, so a
+ * batch's records go to the encoder without being copied.
+ */
+export interface QueuedRecord {
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: RecordHeader[];
+  timestamp: number;
+  receipt: DeliveryReceipt;
+  /** Bytes counted against bufferBytes (an upper-bound estimate of its encoded size). */
+  size: number;
+  /** The flush generation it was produced in (see Producer.flush). */
+  gen: number;
+}
+
+/** Fixed bytes of a RecordBatch v2 header (DefaultRecordBatch.RECORD_BATCH_OVERHEAD). */
+export const BATCH_OVERHEAD = 61;
+
+/**
+ * Upper bound of one record's encoded size inside a batch: the length varint, attributes,
+ * timestamp and offset deltas, key, value, header count and headers, each with its varint
+ * length (at most 5 bytes each; deltas counted at 5 and 10). Header keys are counted at 3 bytes
+ * a UTF-16 unit, the most UTF-8 can take. See DefaultRecord.sizeInBytes in Kafka.
+ */
+export function estimateRecordSize(
+  key: Uint8Array | null,
+  value: Uint8Array | null,
+  headers: readonly RecordHeader[],
+): number {
+  let n = 5 + 1 + 10 + 5 + 5 + (key?.length ?? 0) + 5 + (value?.length ?? 0) + 5;
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!;
+    n += 10 + h.key.length * 3 + (h.value?.length ?? 0);
+  }
+  return n;
+}
+
+/** A producer batch: records for one topic-partition, sent and retried as one unit. */
+export class ProducerBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: QueuedRecord[] = [];
+  /** Sum of the records' size estimates: the uncompressed records section is at most this. */
+  bytes = 0;
+  readonly createdAt: number;
+  /** No more appends: full, lingered out, flushed, or drained. */
+  closed = false;
+
+  /**
+   * Position among its partition's batches, counting up as batches open and never wrapping:
+   * retries are put back in this order (sequence numbers wrap at 2^31, so they cannot decide it).
+   */
+  order = 0;
+  /** Times sent; 0 until first drained. */
+  attempts = 0;
+  /** Not to be sent again before this time (retry backoff). */
+  retryAt = 0;
+  inFlight = false;
+  sentAt = 0;
+  /** Idempotence: assigned on first drain and kept across retries, so the broker can dedupe. */
+  baseSequence = -1;
+  producerId: bigint = -1n;
+  producerEpoch = -1;
+  /** Encoded RecordBatch kept for retries; dropped if the producer id/epoch/sequence change. */
+  encoded: Uint8Array | undefined = undefined;
+  /** Bytes of the records before compression, for the compression ratio. */
+  uncompressedBytes = 0;
+
+  constructor(topic: string, partition: number, createdAt: number) {
+    this.topic = topic;
+    this.partition = partition;
+    this.createdAt = createdAt;
+  }
+
+  get recordCount(): number {
+    return this.records.length;
+  }
+}

@@ -1,0 +1,27 @@
+// The public surface shared by every runtime entry point.
+export * from "./errors.js";
+export {
+  type CompressionCodec,
+  type KafkaStyleOptions,
+  OPTION_DEFAULTS,
+  type ProducerOptions,
+  type ResolvedOptions,
+} from "./options.js";
+export { PRESETS, type PresetValues } from "./presets.js";
+export type { Producer } from "./producer.js";
+export {
+  type DeliveryCallback,
+  DeliveryReceipt,
+  type ReceiptListener,
+  type ReceiptState,
+  type RecordMetadata,
+} from "./receipt.js";
+export type { ProducerStatsSnapshot, StatsListener } from "./stats.js";
+export type * from "./transport/transport.js";
+export {
+  type HeaderValue,
+  MAX_TOPIC_NAME_LENGTH,
+  type MessageHeaders,
+  type ProducerMessage,
+  validateTopicName,
+} from "./validate.js";

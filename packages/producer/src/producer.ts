@@ -1,0 +1,332 @@
+import type { TributaryError } from "@tributary/protocol";
+import { Accumulator } from "./accumulator.js";
+import {
+  BATCH_OVERHEAD,
+  estimateRecordSize,
+  type ProducerBatch,
+  type QueuedRecord,
+} from "./batch.js";
+import { Cluster } from "./cluster.js";
+import { ProducerError, ProducerErrorCode } from "./errors.js";
+import { IdempotenceState } from "./idempotence.js";
+import {
+  type ProducerOptions,
+  type ResolvedOptions,
+  requireCodec,
+  resolveOptions,
+} from "./options.js";
+import { choosePartition, StickyPartitioner } from "./partitioner.js";
+import { type DeliveryCallback, DeliveryReceipt, type RecordMetadata } from "./receipt.js";
+import { Sender } from "./sender.js";
+import { ProducerStats, type ProducerStatsSnapshot, type StatsListener } from "./stats.js";
+import type { TransportConnector } from "./transport/transport.js";
+import { normalizeMessage, validateTopicName } from "./validate.js";
+import { WaitingRecords } from "./waiting-records.js";
+
+/** Room a Produce request needs besides its batches: header, topic name, partition framing. */
+const REQUEST_OVERHEAD = 512;
+
+/** A message as produce() takes it; see validate.ts for every accepted form. */
+export type { ProducerMessage } from "./validate.js";
+
+import type { ProducerMessage } from "./validate.js";
+
+export interface Producer extends AsyncDisposable {
+  /** Queues a record and returns its receipt at once; never throws for bad input (the receipt fails). */
+  produce(topic: string, message: ProducerMessage, callback?: DeliveryCallback): DeliveryReceipt;
+  /** Queues a record (waiting for buffer room if needed) and resolves once the broker acknowledged it. */
+  produceAsync(topic: string, message: ProducerMessage): Promise<RecordMetadata>;
+  /** Resolves once every record produced before the call is delivered or failed. */
+  flush(): Promise<void>;
+  /** Flushes, then closes connections. produce() after close() fails with PRODUCER_CLOSED. */
+  close(): Promise<void>;
+  /** Resolves when a record of `bytes` would fit in the buffer now (the "drain" of produce()). */
+  waitForRoom(bytes?: number): Promise<void>;
+  /** Live counters; `stats.snapshot` for a frozen view, `stats.subscribe` to follow them. */
+  readonly stats: {
+    readonly snapshot: ProducerStatsSnapshot;
+    subscribe(l: StatsListener): () => void;
+  };
+  readonly options: ResolvedOptions;
+}
+
+/**
+ * Creates a producer. The runtime entry points (node.ts, …) pass their default transport; any
+ * caller may pass `transport` explicitly.
+ */
+export function createProducerWith(
+  defaultConnector: TransportConnector | undefined,
+  options: ProducerOptions | Record<string, unknown>,
+): Producer {
+  const resolved = resolveOptions(options);
+  requireCodec(resolved);
+  const connector = resolved.transport ?? defaultConnector;
+  if (connector === undefined) {
+    throw new ProducerError(
+      ProducerErrorCode.InvalidArgument,
+      "transport: this runtime has no default transport; pass one (e.g. a WebSocket gateway connector)",
+    );
+  }
+  return new KafkaProducer(resolved, connector);
+}
+
+class KafkaProducer implements Producer {
+  readonly options: ResolvedOptions;
+  readonly #stats = new ProducerStats();
+  readonly #acc: Accumulator;
+  readonly #cluster: Cluster;
+  readonly #sender: Sender;
+  readonly #idem: IdempotenceState | undefined;
+  readonly #sticky = new StickyPartitioner();
+  readonly #waiting: WaitingRecords;
+  /** Flush generations: records produced before flush() #n carry gen ≤ n (see flush). */
+  #gen = 0;
+  readonly #incomplete = new Map<number, number>();
+  readonly #flushWaiters: { gen: number; resolve: () => void }[] = [];
+  readonly #roomWaiters: { bytes: number; resolve: () => void }[] = [];
+  #closing: Promise<void> | undefined;
+
+  constructor(options: ResolvedOptions, connector: TransportConnector) {
+    this.options = options;
+    const o = options;
+    this.#acc = new Accumulator({
+      batchBytes: o.batchBytes,
+      batchMessages: o.batchMessages,
+      lingerMs: o.lingerMs,
+    });
+    this.#idem = o.idempotent ? new IdempotenceState() : undefined;
+    this.#cluster = new Cluster({
+      bootstrap: o.brokers,
+      connector,
+      clientId: o.clientId,
+      requestTimeoutMs: o.requestTimeoutMs,
+      connectTimeoutMs: o.connectTimeoutMs,
+      allowAutoTopicCreation: o.allowAutoTopicCreation,
+      retryBackoffMs: o.retryBackoffMs,
+      retryBackoffMaxMs: o.retryBackoffMaxMs,
+      onConnectionLost: () => {
+        this.#waiting.refreshSoon();
+        this.#sender.wake();
+      },
+    });
+    this.#sender = new Sender(this.#acc, this.#cluster, this.#idem, this.#stats, o, {
+      batchDone: (b) => this.#batchDone(b),
+      // The partitioner ignores closes of anything but a topic's current sticky partition.
+      batchDrained: (b) => this.#sticky.onBatchClosed(b.topic, b.partition),
+      needMetadata: () => this.#waiting.refreshSoon(),
+    });
+    this.#waiting = new WaitingRecords(this.#cluster, o, {
+      place: (entry) => this.#place(entry.record, entry.topic, entry.partition),
+      fail: (entry, error) => this.#failRecord(entry.record, error),
+      refreshed: () => this.#sender.wake(),
+    });
+  }
+
+  get stats(): Producer["stats"] {
+    return this.#stats;
+  }
+
+  produce(topic: string, message: ProducerMessage, callback?: DeliveryCallback): DeliveryReceipt {
+    const receipt = new DeliveryReceipt(
+      typeof topic === "string" ? topic : String(topic),
+      callback,
+    );
+    if (this.#closing !== undefined) {
+      receipt.reject(
+        new ProducerError(
+          ProducerErrorCode.ProducerClosed,
+          "produce() after close(): the producer is closed",
+        ),
+      );
+      return receipt;
+    }
+    let partition: number | undefined;
+    let record: QueuedRecord;
+    try {
+      validateTopicName(topic);
+      const m = normalizeMessage(message);
+      const size = estimateRecordSize(m.key, m.value, m.headers);
+      const limit = this.options.maxRequestBytes;
+      if (size + BATCH_OVERHEAD + REQUEST_OVERHEAD > limit) {
+        throw new ProducerError(
+          ProducerErrorCode.RecordTooLarge,
+          `message: the record takes about ${size + BATCH_OVERHEAD + REQUEST_OVERHEAD} bytes in a request, more than maxRequestBytes (${limit})`,
+        );
+      }
+      if (this.#stats.queuedBytes + size > this.options.bufferBytes) {
+        throw new ProducerError(
+          ProducerErrorCode.QueueFull,
+          `the producer buffer is full: ${this.#stats.queuedBytes} of bufferBytes (${this.options.bufferBytes}) are taken by undelivered records; wait for room (waitForRoom(), produceAsync()) or raise bufferBytes`,
+          { retriable: true },
+        );
+      }
+      partition = m.partition;
+      record = {
+        key: m.key,
+        value: m.value,
+        headers: m.headers,
+        timestamp: m.timestamp ?? Date.now(),
+        receipt,
+        size,
+        gen: this.#gen,
+      };
+    } catch (err) {
+      receipt.reject(err as TributaryError);
+      return receipt;
+    }
+    receipt.timestamp = record.timestamp;
+    this.#stats.queuedRecords++;
+    this.#stats.queuedBytes += record.size;
+    this.#incomplete.set(record.gen, (this.#incomplete.get(record.gen) ?? 0) + 1);
+    this.#stats.changed();
+    this.#place(record, topic, partition);
+    return receipt;
+  }
+
+  /** Puts a record on its partition's batch, or parks it until its topic's metadata arrives. */
+  #place(record: QueuedRecord, topic: string, explicit: number | undefined): void {
+    const t = this.#cluster.metadata.topics.get(topic);
+    if (t === undefined) {
+      this.#waiting.add({ record, topic, partition: explicit, since: Date.now() });
+      return;
+    }
+    let partition: number;
+    try {
+      partition = choosePartition(
+        { key: record.key, partition: explicit },
+        topic,
+        t.partitions.length,
+        this.#sticky,
+        t.available,
+      );
+    } catch (err) {
+      this.#failRecord(record, err as TributaryError);
+      return;
+    }
+    record.receipt.partition = partition;
+    const now = Date.now();
+    const { batch, closedFull, opened } = this.#acc.append(record, topic, partition, now);
+    if (closedFull) this.#sticky.onBatchClosed(topic, partition);
+    if (batch.closed || closedFull) this.#sender.wake();
+    else if (opened) this.#sender.wakeAt(now + this.options.lingerMs);
+    if (now - this.#cluster.metadata.updatedAt > this.options.metadataMaxAgeMs)
+      this.#waiting.refreshSoon();
+  }
+
+  async produceAsync(topic: string, message: ProducerMessage): Promise<RecordMetadata> {
+    // A full buffer is waited out here (at most deliveryTimeoutMs in all) instead of failing.
+    const deadline = Date.now() + this.options.deliveryTimeoutMs;
+    for (;;) {
+      const receipt = this.produce(topic, message);
+      const left = deadline - Date.now();
+      if (receipt.errorCode !== ProducerErrorCode.QueueFull || left <= 0) return receipt.done;
+      await this.#waitForRoom(1, left).catch(() => undefined);
+    }
+  }
+
+  waitForRoom(bytes = 1): Promise<void> {
+    return this.#waitForRoom(bytes, this.options.deliveryTimeoutMs);
+  }
+
+  #waitForRoom(bytes: number, timeoutMs: number): Promise<void> {
+    if (this.#stats.queuedBytes + bytes <= this.options.bufferBytes) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        bytes,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        const i = this.#roomWaiters.indexOf(waiter);
+        if (i >= 0) this.#roomWaiters.splice(i, 1);
+        reject(
+          new ProducerError(
+            ProducerErrorCode.QueueFull,
+            `no buffer room for ${bytes} bytes within ${timeoutMs} ms`,
+            { retriable: true },
+          ),
+        );
+      }, timeoutMs);
+      this.#roomWaiters.push(waiter);
+    });
+  }
+
+  flush(): Promise<void> {
+    // Records produced from now on belong to the next generation; this flush waits only for
+    // the earlier ones, so a busy producer cannot keep a flush waiting forever.
+    const gen = this.#gen++;
+    if (!this.#pendingUpTo(gen)) return Promise.resolve();
+    this.#sender.flushing++;
+    this.#sender.wake();
+    return new Promise<void>((resolve) => {
+      this.#flushWaiters.push({
+        gen,
+        resolve: () => {
+          this.#sender.flushing--;
+          resolve();
+        },
+      });
+    });
+  }
+
+  #pendingUpTo(gen: number): boolean {
+    for (const g of this.#incomplete.keys()) if (g <= gen) return true;
+    return false;
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.flush();
+      this.#sender.stop();
+      this.#waiting.stop();
+      await this.#cluster.close();
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #batchDone(batch: ProducerBatch): void {
+    for (const r of batch.records) this.#recordDone(r);
+    this.#afterCompletion();
+  }
+
+  #failRecord(record: QueuedRecord, error: TributaryError): void {
+    record.receipt.reject(error);
+    this.#stats.failed++;
+    this.#recordDone(record);
+    this.#afterCompletion();
+  }
+
+  #recordDone(r: QueuedRecord): void {
+    this.#stats.queuedRecords--;
+    this.#stats.queuedBytes -= r.size;
+    const left = (this.#incomplete.get(r.gen) ?? 1) - 1;
+    if (left === 0) this.#incomplete.delete(r.gen);
+    else this.#incomplete.set(r.gen, left);
+  }
+
+  #afterCompletion(): void {
+    this.#stats.changed();
+    if (this.#flushWaiters.length > 0) {
+      for (let i = 0; i < this.#flushWaiters.length; ) {
+        const w = this.#flushWaiters[i]!;
+        if (this.#pendingUpTo(w.gen)) i++;
+        else {
+          this.#flushWaiters.splice(i, 1);
+          w.resolve();
+        }
+      }
+    }
+    while (this.#roomWaiters.length > 0) {
+      const w = this.#roomWaiters[0]!;
+      if (this.#stats.queuedBytes + w.bytes > this.options.bufferBytes) break;
+      this.#roomWaiters.shift();
+      w.resolve();
+    }
+  }
+}
