@@ -1,4 +1,7 @@
 // The public surface shared by every runtime entry point.
+
+// Errors from the wire format and the broker, re-exported so users can check `instanceof`.
+export { KafkaError, ProtocolDecodeError, TributaryError } from "@tributary/protocol";
 export * from "./errors.js";
 export {
   type CompressionCodec,

@@ -85,6 +85,8 @@ class KafkaProducer implements Producer {
   readonly #flushWaiters: { gen: number; resolve: () => void }[] = [];
   readonly #roomWaiters: { bytes: number; resolve: () => void }[] = [];
   #closing: Promise<void> | undefined;
+  /** Size of the last record refused for a full buffer: what waitForRoom() waits for by default. */
+  #refusedBytes = 1;
 
   constructor(options: ResolvedOptions, connector: TransportConnector) {
     this.options = options;
@@ -153,7 +155,14 @@ class KafkaProducer implements Producer {
           `message: the record takes about ${size + BATCH_OVERHEAD + REQUEST_OVERHEAD} bytes in a request, more than maxRequestBytes (${limit})`,
         );
       }
+      if (size > this.options.bufferBytes) {
+        throw new ProducerError(
+          ProducerErrorCode.RecordTooLarge,
+          `message: the record takes about ${size} bytes, more than the whole buffer (bufferBytes ${this.options.bufferBytes}), so it could never be queued`,
+        );
+      }
       if (this.#stats.queuedBytes + size > this.options.bufferBytes) {
+        this.#refusedBytes = size;
         throw new ProducerError(
           ProducerErrorCode.QueueFull,
           `the producer buffer is full: ${this.#stats.queuedBytes} of bufferBytes (${this.options.bufferBytes}) are taken by undelivered records; wait for room (waitForRoom(), produceAsync()) or raise bufferBytes`,
@@ -220,15 +229,21 @@ class KafkaProducer implements Producer {
       const receipt = this.produce(topic, message);
       const left = deadline - Date.now();
       if (receipt.errorCode !== ProducerErrorCode.QueueFull || left <= 0) return receipt.done;
-      await this.#waitForRoom(1, left).catch(() => undefined);
+      await this.#waitForRoom(this.#refusedBytes, left).catch(() => undefined);
     }
   }
 
-  waitForRoom(bytes = 1): Promise<void> {
-    return this.#waitForRoom(bytes, this.options.deliveryTimeoutMs);
+  waitForRoom(bytes?: number): Promise<void> {
+    return this.#waitForRoom(bytes ?? this.#refusedBytes, this.options.deliveryTimeoutMs);
   }
 
+  /**
+   * Waits until `bytes` fit, and at least a batch's worth more: a waiter woken the moment one
+   * small record fits would fill the buffer again at once and spin, starving the event loop that
+   * must read the broker's answers (a low-water mark, like a stream's drain).
+   */
   #waitForRoom(bytes: number, timeoutMs: number): Promise<void> {
+    bytes = Math.min(Math.max(bytes, this.options.batchBytes), this.options.bufferBytes);
     if (this.#stats.queuedBytes + bytes <= this.options.bufferBytes) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const waiter = {

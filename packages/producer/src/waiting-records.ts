@@ -1,6 +1,7 @@
 import type { TributaryError } from "@tributary/protocol";
 import { errorName } from "@tributary/protocol";
 import type { QueuedRecord } from "./batch.js";
+import { formatBrokerAddress } from "./broker-address.js";
 import type { Cluster } from "./cluster.js";
 import { ProducerError, ProducerErrorCode } from "./errors.js";
 
@@ -130,7 +131,7 @@ export class WaitingRecords {
   #expiredError(topic: string): ProducerError {
     const wait = `within maxBlockMs (${this.#o.maxBlockMs} ms)`;
     if (!this.#cluster.reachedAnyBroker) {
-      const list = this.#o.brokers.map((b) => `${b.host}:${b.port}`).join(", ");
+      const list = this.#o.brokers.map(formatBrokerAddress).join(", ");
       const last =
         this.#lastError instanceof Error ? `; last error: ${this.#lastError.message}` : "";
       return new ProducerError(
