@@ -2,13 +2,14 @@
  * @tributary/producer for Node: the same API, with direct TCP (node:net) as the default transport.
  * Chosen by the `node` condition in package.json exports.
  */
+import { loadCodecByName } from "./codec-loader.js";
 import type { ProducerOptions } from "./options.js";
 import type { Producer } from "./producer.js";
 import { createProducerWith } from "./producer.js";
 import { nodeTcp } from "./transport/node-tcp.js";
 
 export function createProducer(options: ProducerOptions | Record<string, unknown>): Producer {
-  return createProducerWith(nodeTcp, options);
+  return createProducerWith(nodeTcp, options, loadCodecByName);
 }
 
 export * from "./exports.js";

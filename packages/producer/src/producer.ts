@@ -10,6 +10,7 @@ import { Cluster } from "./cluster.js";
 import { ProducerError, ProducerErrorCode } from "./errors.js";
 import { IdempotenceState } from "./idempotence.js";
 import {
+  type CompressionCodec,
   type ProducerOptions,
   type ResolvedOptions,
   requireCodec,
@@ -57,9 +58,14 @@ export interface Producer extends AsyncDisposable {
 export function createProducerWith(
   defaultConnector: TransportConnector | undefined,
   options: ProducerOptions | Record<string, unknown>,
+  loadCodec?: (name: string) => Promise<CompressionCodec>,
 ): Producer {
   const resolved = resolveOptions(options);
-  requireCodec(resolved);
+  let codec: CompressionCodec | Promise<CompressionCodec> | undefined = resolved.compression.codec;
+  if (resolved.compression.id !== 0 && codec === undefined) {
+    if (loadCodec === undefined) requireCodec(resolved);
+    else codec = loadCodecOrExplain(loadCodec, resolved.compression.name);
+  }
   const connector = resolved.transport ?? defaultConnector;
   if (connector === undefined) {
     throw new ProducerError(
@@ -67,7 +73,23 @@ export function createProducerWith(
       "transport: this runtime has no default transport; pass one (e.g. a WebSocket gateway connector)",
     );
   }
-  return new KafkaProducer(resolved, connector);
+  return new KafkaProducer(resolved, connector, codec);
+}
+
+/** Starts loading a named codec; a failure names the codec, and is reported per batch later. */
+function loadCodecOrExplain(
+  load: (name: string) => Promise<CompressionCodec>,
+  name: string,
+): Promise<CompressionCodec> {
+  const p = load(name).catch((cause: unknown) => {
+    throw new ProducerError(
+      ProducerErrorCode.InvalidArgument,
+      `compression: the ${name} codec could not be loaded from @tributary/codecs/${name}: ${(cause as Error)?.message ?? cause}`,
+      { cause },
+    );
+  });
+  p.catch(() => undefined); // reported through the receipts of the batches that need it
+  return p;
 }
 
 class KafkaProducer implements Producer {
@@ -88,7 +110,11 @@ class KafkaProducer implements Producer {
   /** Size of the last record refused for a full buffer: what waitForRoom() waits for by default. */
   #refusedBytes = 1;
 
-  constructor(options: ResolvedOptions, connector: TransportConnector) {
+  constructor(
+    options: ResolvedOptions,
+    connector: TransportConnector,
+    codec: CompressionCodec | Promise<CompressionCodec> | undefined,
+  ) {
     this.options = options;
     const o = options;
     this.#acc = new Accumulator({
@@ -111,12 +137,19 @@ class KafkaProducer implements Producer {
         this.#sender.wake();
       },
     });
-    this.#sender = new Sender(this.#acc, this.#cluster, this.#idem, this.#stats, o, {
-      batchDone: (b) => this.#batchDone(b),
-      // The partitioner ignores closes of anything but a topic's current sticky partition.
-      batchDrained: (b) => this.#sticky.onBatchClosed(b.topic, b.partition),
-      needMetadata: () => this.#waiting.refreshSoon(),
-    });
+    this.#sender = new Sender(
+      this.#acc,
+      this.#cluster,
+      this.#idem,
+      this.#stats,
+      { ...o, codec },
+      {
+        batchDone: (b) => this.#batchDone(b),
+        // The partitioner ignores closes of anything but a topic's current sticky partition.
+        batchDrained: (b) => this.#sticky.onBatchClosed(b.topic, b.partition),
+        needMetadata: () => this.#waiting.refreshSoon(),
+      },
+    );
     this.#waiting = new WaitingRecords(this.#cluster, o, {
       place: (entry) => this.#place(entry.record, entry.topic, entry.partition),
       fail: (entry, error) => this.#failRecord(entry.record, error),

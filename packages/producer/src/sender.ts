@@ -1,6 +1,8 @@
 import {
   ApiKey,
   buildRecordBatch,
+  encodeRecordBatch,
+  encodeRecords,
   ProduceApi,
   type ProduceRequestTopic,
   type ProduceResponse,
@@ -13,6 +15,7 @@ import type { Cluster } from "./cluster.js";
 import type { Connection } from "./connection.js";
 import { ProducerError, ProducerErrorCode } from "./errors.js";
 import type { IdempotenceState } from "./idempotence.js";
+import type { CompressionCodec } from "./options.js";
 import { BatchOutcome, classifyPartitionError } from "./produce-errors.js";
 import type { ProducerStats } from "./stats.js";
 
@@ -24,6 +27,8 @@ export interface SenderOptions {
   deliveryTimeoutMs: number;
   retryBackoffMs: number;
   retryBackoffMaxMs: number;
+  /** Compresses each batch's records section; a promise while a named codec loads. */
+  codec: CompressionCodec | Promise<CompressionCodec> | undefined;
 }
 
 export interface SenderHooks {
@@ -59,6 +64,8 @@ export class Sender {
   readonly #o: SenderOptions;
   readonly #hooks: SenderHooks;
   readonly #inFlightBatches = new Map<PartitionQueue, Set<ProducerBatch>>();
+  /** Per connection: settles once the last request drained for it is queued on the wire. */
+  readonly #lastWrite = new WeakMap<Connection, Promise<void>>();
   #totalInFlightBatches = 0;
   /** Batches become sendable at once while a flush is waiting, whatever their linger. */
   flushing = 0;
@@ -217,7 +224,28 @@ export class Sender {
   }
 
   /** Encodes (or reuses) each batch's bytes, sends one Produce request, and handles its answer. */
-  async #send(conn: Connection, batches: ProducerBatch[]): Promise<void> {
+  async #send(conn: Connection, drained: ProducerBatch[]): Promise<void> {
+    // Sequence numbers are taken now, in drain order, before anything asynchronous happens.
+    for (const b of drained) this.#assignSequence(b);
+    const encoding = this.#encodeAll(drained);
+    // Compression is asynchronous, but requests must reach each connection in drain order (a
+    // partition's batches in sequence), so each request waits for the one drained before it.
+    const previous = this.#lastWrite.get(conn);
+    let written!: () => void;
+    this.#lastWrite.set(conn, new Promise<void>((resolve) => (written = resolve)));
+    let batches: ProducerBatch[];
+    try {
+      if (previous !== undefined) await previous;
+      batches = await encoding;
+    } catch (err) {
+      written();
+      throw err;
+    }
+    if (batches.length === 0) {
+      written();
+      this.wake();
+      return;
+    }
     const meta = this.#cluster.metadata;
     let version = conn.versions.version(ApiKey.Produce);
     // Produce v13 names topics by id only (KIP-516); without an id, stay at v12.
@@ -229,7 +257,6 @@ export class Sender {
     }
     const topics = new Map<string, ProduceRequestTopic>();
     for (const b of batches) {
-      this.#encode(b);
       let t = topics.get(b.topic);
       if (t === undefined) {
         t =
@@ -239,8 +266,9 @@ export class Sender {
         topics.set(b.topic, t);
       }
       t.partitionData.push({ index: b.partition, records: b.encoded! });
-      if (b.attempts === 0)
+      if (b.attempts === 0) {
         this.#stats.batchSent(b.records.length, b.encoded!.length, b.uncompressedBytes);
+      }
       b.attempts++;
       b.sentAt = Date.now();
     }
@@ -255,9 +283,14 @@ export class Sender {
     const sentAt = Date.now();
     let response: ProduceResponse | undefined;
     try {
-      if (this.#o.acks === 0) await conn.send(ProduceApi, body, { version });
-      else response = await conn.request(ProduceApi, body, { version });
+      const answer =
+        this.#o.acks === 0
+          ? conn.send(ProduceApi, body, { version })
+          : conn.request(ProduceApi, body, { version });
+      written(); // the frame is queued on the connection: the next request may follow it
+      response = (await answer) ?? undefined;
     } catch (err) {
+      written();
       this.#stats.inFlightRequests--;
       this.#hooks.needMetadata();
       for (const b of batches) this.#retryOrFail(b, err as TributaryError);
@@ -276,7 +309,7 @@ export class Sender {
     this.wake();
   }
 
-  #encode(b: ProducerBatch): void {
+  #assignSequence(b: ProducerBatch): void {
     const idem = this.#idem;
     if (
       idem !== undefined &&
@@ -288,13 +321,72 @@ export class Sender {
       b.baseSequence = idem.assign(b.topic, b.partition, b.records.length);
       b.encoded = undefined;
     }
-    if (b.encoded !== undefined) return;
+  }
+
+  /**
+   * Encodes the batches that have no bytes yet (retries keep theirs), compressing the records
+   * section when a codec is set. A batch whose compression fails is failed with that error, and
+   * the others go on; returns those ready to send.
+   */
+  async #encodeAll(batches: ProducerBatch[]): Promise<ProducerBatch[]> {
+    const codecOption = this.#o.codec;
+    if (codecOption === undefined) {
+      for (const b of batches) if (b.encoded === undefined) this.#encodePlain(b);
+      return batches;
+    }
+    const ready: ProducerBatch[] = [];
+    let codec: CompressionCodec;
+    try {
+      codec = await codecOption;
+    } catch (err) {
+      for (const b of batches) this.#fail(b, err as TributaryError);
+      return ready;
+    }
+    await Promise.all(
+      batches.map(async (b) => {
+        if (b.encoded !== undefined) return ready.push(b);
+        try {
+          await this.#encodeCompressed(b, codec);
+          ready.push(b);
+        } catch (err) {
+          this.#fail(b, err as TributaryError);
+        }
+      }),
+    );
+    // Keep drain order: Promise.all's pushes follow completion order.
+    ready.sort((x, y) => batches.indexOf(x) - batches.indexOf(y));
+    return ready;
+  }
+
+  #encodePlain(b: ProducerBatch): void {
     b.encoded = buildRecordBatch(b.records, {
       producerId: b.producerId,
       producerEpoch: b.producerEpoch,
       baseSequence: b.baseSequence,
     });
     b.uncompressedBytes = b.encoded.length;
+  }
+
+  async #encodeCompressed(b: ProducerBatch, codec: CompressionCodec): Promise<void> {
+    const records = b.records;
+    const baseTimestamp = records[0]!.timestamp;
+    let maxTimestamp = baseTimestamp;
+    for (const r of records) if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp;
+    const section = encodeRecords(records, baseTimestamp);
+    const compressed = await codec.compress(section);
+    b.encoded = encodeRecordBatch(
+      {
+        compression: codec.id,
+        baseTimestamp,
+        maxTimestamp,
+        producerId: b.producerId,
+        producerEpoch: b.producerEpoch,
+        baseSequence: b.baseSequence,
+      },
+      compressed,
+      records.length,
+    );
+    b.uncompressedBytes = BATCH_OVERHEAD + section.length;
   }
 
   #handleResponse(response: ProduceResponse, batches: ProducerBatch[], version: number): void {
