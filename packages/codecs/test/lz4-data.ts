@@ -1,16 +1,7 @@
 import type { RecordInput } from "@tributary/protocol";
+import { prng } from "../../../scripts/test-support/prng.js";
 
-/** mulberry32: a small seeded PRNG, so test data is the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /** Bytes that do not compress: LZ4 stores such blocks as they are. */
 export function randomBytes(length: number, seed = 7): Uint8Array {

@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
+import { prng } from "../../../scripts/test-support/prng.js";
 import { CodecError } from "../src/codec.js";
 
-const text = new TextEncoder();
+export { prng };
 
-/** mulberry32: a seeded PRNG, so fixtures are the same bytes on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const text = new TextEncoder();
 
 const PAGES = ["/", "/search", "/product/4711", "/cart", "/checkout", "/account/orders"];
 const EVENTS = ["page_view", "click", "scroll", "web_vital", "add_to_cart", "error"];

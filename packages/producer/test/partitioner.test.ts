@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { prng as seeded } from "../../../scripts/test-support/prng.js";
 import { ProducerError, ProducerErrorCode } from "../src/errors.js";
 import { choosePartition, keyedPartition, StickyPartitioner } from "../src/partitioner.js";
 
@@ -44,18 +45,6 @@ function scripted(...values: number[]): (() => number) & { readonly calls: numbe
   };
   return Object.defineProperty(next, "calls", { get: () => calls }) as (() => number) & {
     readonly calls: number;
-  };
-}
-
-/** A seeded uniform PRNG (mulberry32), for statistical checks that must not flap. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
 }
 

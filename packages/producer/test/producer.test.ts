@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { describe, it } from "node:test";
 import { createProducer } from "../src/node.js";
-
-/** A port on 127.0.0.1 that nothing listens on: records queue up and are never delivered. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { closedPort } from "./net-helpers.js";
 
 describe("the producer's buffer bound (no broker)", () => {
   it("refuses records with QUEUE_FULL once bufferBytes are taken, and never holds more", async () => {

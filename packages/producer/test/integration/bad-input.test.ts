@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { describe, it } from "node:test";
 import { createProducer, type DeliveryReceipt } from "../../src/node.js";
+import { closedPort } from "../net-helpers.js";
 import { bootstrapServers, consume, randomTopicName, withTopic } from "./support.js";
 
 /** Asserts the receipt failed with this code and a message matching `message`. */
@@ -11,15 +11,6 @@ function failedWith(r: DeliveryReceipt, code: string, message: RegExp): void {
   assert.equal(r.errorCode, code, r.errorMessage);
   assert.match(r.errorMessage ?? "", message);
   assert.equal(r.error?.code, code);
-}
-
-/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 describe("bad input gets a clear error and loses nothing else", () => {
