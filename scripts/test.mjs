@@ -78,6 +78,9 @@ async function main() {
   if (!run("npx", ["tsc", "-b"])) return 1;
   if (!run("npx", ["tsc", "-p", "tsconfig.check.json"])) return 1;
 
+  step("browser bundles: sizes, and no Node built-ins in them (npm run size)");
+  if (!run("node", ["scripts/size.mjs"])) return 1;
+
   let files = only.length > 0 ? only : findTests();
   if (noKafka) files = files.filter((f) => !f.includes("/integration/"));
   if (files.length === 0) {
