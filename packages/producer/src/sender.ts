@@ -1,8 +1,5 @@
 import {
   ApiKey,
-  buildRecordBatch,
-  encodeRecordBatch,
-  encodeRecords,
   ProduceApi,
   type ProduceRequestTopic,
   type ProduceResponse,
@@ -11,6 +8,7 @@ import {
 } from "@tributary/protocol";
 import type { Accumulator, PartitionQueue } from "./accumulator.js";
 import { BATCH_OVERHEAD, ProducerBatch, type QueuedRecord } from "./batch.js";
+import { assignSequence, encodeAll } from "./batch-encoding.js";
 import type { Cluster } from "./cluster.js";
 import type { Connection } from "./connection.js";
 import { ProducerError, ProducerErrorCode } from "./errors.js";
@@ -226,8 +224,8 @@ export class Sender {
   /** Encodes (or reuses) each batch's bytes, sends one Produce request, and handles its answer. */
   async #send(conn: Connection, drained: ProducerBatch[]): Promise<void> {
     // Sequence numbers are taken now, in drain order, before anything asynchronous happens.
-    for (const b of drained) this.#assignSequence(b);
-    const encoding = this.#encodeAll(drained);
+    for (const b of drained) assignSequence(b, this.#idem);
+    const encoding = encodeAll(drained, this.#o.codec, (b, err) => this.#fail(b, err));
     // Compression is asynchronous, but requests must reach each connection in drain order (a
     // partition's batches in sequence), so each request waits for the one drained before it.
     const previous = this.#lastWrite.get(conn);
@@ -307,86 +305,6 @@ export class Sender {
     }
     this.#stats.changed();
     this.wake();
-  }
-
-  #assignSequence(b: ProducerBatch): void {
-    const idem = this.#idem;
-    if (
-      idem !== undefined &&
-      (b.producerId !== idem.producerId || b.producerEpoch !== idem.producerEpoch)
-    ) {
-      // First send, or the epoch was bumped since: a fresh sequence under the current epoch.
-      b.producerId = idem.producerId;
-      b.producerEpoch = idem.producerEpoch;
-      b.baseSequence = idem.assign(b.topic, b.partition, b.records.length);
-      b.encoded = undefined;
-    }
-  }
-
-  /**
-   * Encodes the batches that have no bytes yet (retries keep theirs), compressing the records
-   * section when a codec is set. A batch whose compression fails is failed with that error, and
-   * the others go on; returns those ready to send.
-   */
-  async #encodeAll(batches: ProducerBatch[]): Promise<ProducerBatch[]> {
-    const codecOption = this.#o.codec;
-    if (codecOption === undefined) {
-      for (const b of batches) if (b.encoded === undefined) this.#encodePlain(b);
-      return batches;
-    }
-    const ready: ProducerBatch[] = [];
-    let codec: CompressionCodec;
-    try {
-      codec = await codecOption;
-    } catch (err) {
-      for (const b of batches) this.#fail(b, err as TributaryError);
-      return ready;
-    }
-    await Promise.all(
-      batches.map(async (b) => {
-        if (b.encoded !== undefined) return ready.push(b);
-        try {
-          await this.#encodeCompressed(b, codec);
-          ready.push(b);
-        } catch (err) {
-          this.#fail(b, err as TributaryError);
-        }
-      }),
-    );
-    // Keep drain order: Promise.all's pushes follow completion order.
-    ready.sort((x, y) => batches.indexOf(x) - batches.indexOf(y));
-    return ready;
-  }
-
-  #encodePlain(b: ProducerBatch): void {
-    b.encoded = buildRecordBatch(b.records, {
-      producerId: b.producerId,
-      producerEpoch: b.producerEpoch,
-      baseSequence: b.baseSequence,
-    });
-    b.uncompressedBytes = b.encoded.length;
-  }
-
-  async #encodeCompressed(b: ProducerBatch, codec: CompressionCodec): Promise<void> {
-    const records = b.records;
-    const baseTimestamp = records[0]!.timestamp;
-    let maxTimestamp = baseTimestamp;
-    for (const r of records) if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp;
-    const section = encodeRecords(records, baseTimestamp);
-    const compressed = await codec.compress(section);
-    b.encoded = encodeRecordBatch(
-      {
-        compression: codec.id,
-        baseTimestamp,
-        maxTimestamp,
-        producerId: b.producerId,
-        producerEpoch: b.producerEpoch,
-        baseSequence: b.baseSequence,
-      },
-      compressed,
-      records.length,
-    );
-    b.uncompressedBytes = BATCH_OVERHEAD + section.length;
   }
 
   #handleResponse(response: ProduceResponse, batches: ProducerBatch[], version: number): void {
