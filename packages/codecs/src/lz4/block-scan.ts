@@ -1,9 +1,9 @@
 /**
  * Walks one LZ4 block (https://github.com/lz4/lz4/blob/dev/doc/lz4_Block_format.md) without
  * decoding it: checks that every sequence (token, literals, 2-byte offset, match length) is
- * well formed and returns the size the block decodes to. lz4-wasm's decoder needs that size up
- * front (an LZ4 frame does not store it per block), and checking here means only well-formed
- * blocks reach the wasm.
+ * well formed and returns the size the block decodes to. The output is allocated from that size up
+ * front (an LZ4 frame does not store it per block), and a frame with a bad block fails before
+ * any block is decoded; the wasm decoder checks every bound again on its own.
  *
  * Every read is bounds-checked and each pass consumes at least one byte, so malformed input
  * ends in `BlockCorrupt`, never in a RangeError or a loop that does not end.

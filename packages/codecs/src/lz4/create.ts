@@ -14,7 +14,7 @@ export interface Lz4CodecOptions {
   /** Follow each block with its xxhash32, which Kafka's reader checks. Off by default, as Kafka writes. */
   blockChecksum?: boolean | undefined;
   /**
-   * The compiled wasm of lz4-wasm 0.9 (its `lz4_wasm_bg.wasm`), for a runtime that loads wasm
+   * The compiled lz4 block module (the package's `src/lz4/lz4.wasm`), for a runtime that loads wasm
    * its own way. By default the entry's own copy is used.
    */
   wasmModule?: WebAssembly.Module | PromiseLike<WebAssembly.Module> | undefined;
@@ -24,8 +24,8 @@ const BLOCK_SIZE_IDS: Record<number, BlockSizeId> = { 65536: 4, 262144: 5, 10485
 
 /**
  * The lz4 codec behind both entries (index.ts, workerd.ts), which differ only in where the
- * wasm comes from: Kafka's LZ4 frame (frame-writer.ts, frame-reader.ts) around lz4-wasm's
- * block compressor and decompressor.
+ * wasm comes from: Kafka's LZ4 frame (frame-writer.ts, frame-reader.ts) around our wasm
+ * block compressor and decompressor (native/lz4/lz4-block.c).
  */
 export function makeLz4Codec(
   defaultWasm: () => Promise<Lz4Wasm>,
@@ -62,7 +62,7 @@ function trapsAsUnavailable<T>(run: () => T): T {
       throw new CodecError(
         CodecErrorCode.Unavailable,
         "lz4",
-        `lz4-wasm failed in ${runtimeName()} (${err.message})`,
+        `the lz4 wasm failed in ${runtimeName()} (${err.message})`,
         err,
       );
     }

@@ -1,7 +1,7 @@
 import { CodecError, CodecErrorCode, runtimeName } from "../codec.js";
 import { instantiateLz4Wasm, type Lz4Wasm } from "./wasm.js";
 
-/** Where a runtime gets the compiled lz4-wasm module: embedded bytes, or a workerd import. */
+/** Where a runtime gets the compiled lz4 block module: embedded bytes, or a workerd import. */
 export type WasmModuleSource = () => WebAssembly.Module | PromiseLike<WebAssembly.Module>;
 
 /** "lz4: <what> in <runtime> (<why>)<hint>", e.g. "lz4: WebAssembly is not available in deno". */
@@ -35,7 +35,7 @@ export function wasmLoader(source: WasmModuleSource): () => Promise<Lz4Wasm> {
       current = await instantiateLz4Wasm(compiled);
       return current;
     } catch (err) {
-      throw unavailable("lz4-wasm could not be instantiated", err);
+      throw unavailable("the lz4 wasm could not be instantiated", err);
     }
   };
 
@@ -56,7 +56,7 @@ async function compile(source: WasmModuleSource): Promise<WebAssembly.Module> {
   try {
     return await source();
   } catch (err) {
-    throw unavailable("lz4-wasm could not be compiled", err, COMPILE_HINT);
+    throw unavailable("the lz4 wasm could not be compiled", err, COMPILE_HINT);
   }
 }
 

@@ -3,7 +3,7 @@ import { LZ4_WASM_TEXT } from "./wasm-bytes.js";
 /** Must match SHIFT in scripts/embed-lz4-wasm.mjs, which wrote LZ4_WASM_TEXT. */
 const SHIFT = 14;
 
-/** The lz4-wasm module's bytes, decoded from the string embedded in wasm-bytes.ts. */
+/** The lz4 block module's bytes, decoded from the string embedded in wasm-bytes.ts. */
 export function embeddedWasmBytes(): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(LZ4_WASM_TEXT.length);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (LZ4_WASM_TEXT.charCodeAt(i) - SHIFT) & 0xff;
