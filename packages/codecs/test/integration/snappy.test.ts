@@ -10,12 +10,13 @@ import {
 } from "../../../../scripts/kafka/helpers.mjs";
 import { snappy } from "../../src/snappy/index.js";
 import {
+  assertBatchesAsSent,
   assertLandedExactly,
   codecBitsOf,
   produceCompressed,
   runKafkaCodec,
   telemetryRecord,
-} from "./gzip-snappy-kafka.js";
+} from "./kafka-codec.js";
 
 const RECORDS = 10_000;
 const PER_BATCH = 500;
@@ -32,19 +33,20 @@ describe("snappy against Kafka 4.1.1's own Java code", () => {
   it("10,000 telemetry records in snappy batches are exactly what Kafka's console consumer reads", async () => {
     const base = Date.now();
     const records = Array.from({ length: RECORDS }, (_, i) => telemetryRecord(i, base));
-    const sent = await produceCompressed(
-      bootstrapServers(),
+    const sent = await produceCompressed({
+      bootstrap: bootstrapServers(),
       topic,
-      PARTITIONS,
+      partitions: PARTITIONS,
       records,
-      PER_BATCH,
-      snappy,
-    );
+      batchSizes: PER_BATCH,
+      codec: snappy,
+    });
     assert.equal(sent.length, RECORDS / PER_BATCH);
     for (const { batch } of sent)
       assert.equal(codecBitsOf(batch), 2, "attributes & 0x07 is snappy");
 
-    assertLandedExactly(await consume(topic, { max: RECORDS, timeoutMs: 20_000 }), sent, base);
+    await assertBatchesAsSent(sent, snappy);
+    assertLandedExactly(await consume(topic, { max: RECORDS, timeoutMs: 20_000 }), sent);
   });
 
   it("Kafka's SnappyCompression reads our frames, and we read the xerial frames it writes", async () => {

@@ -1,8 +1,8 @@
 /**
- * What the gzip and snappy integration tests share: telemetry-like records, a Produce of
- * batches compressed by a codec (encodeRecords -> codec.compress -> encodeRecordBatch) over the
- * protocol test's BrokerConnection, and Kafka 4.1.1's own Compression classes run in a JVM to
- * compress and decompress bytes directly.
+ * What the codecs' broker tests share: telemetry-like records, a Produce of batches compressed
+ * by a codec (encodeRecords -> codec.compress -> encodeRecordBatch) over the protocol test's
+ * BrokerConnection, checks of the batches as sent and of what Kafka's console consumer reads,
+ * and Kafka 4.1.1's own Compression classes run in a JVM to compress and decompress bytes.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -12,10 +12,13 @@ import { join } from "node:path";
 import {
   ApiKey,
   ApiVersionsApi,
+  CLIENT_VERSIONS,
   decodeRecordBatch,
+  decodeRecords,
   encodeRecordBatch,
   encodeRecords,
   errorName,
+  MetadataApi,
   negotiateVersions,
   ProduceApi,
   type RecordInput,
@@ -59,57 +62,82 @@ export interface SentBatch {
   records: RecordInput[];
   /** The batch exactly as sent. */
   batch: Uint8Array;
+  /** Bytes of the records section before compression. */
+  sectionBytes: number;
+  /** The Produce version it went with. */
+  version: number;
+}
+
+export interface ProduceCompressedOptions {
+  bootstrap: string;
+  topic: string;
+  partitions: number;
+  records: readonly RecordInput[];
+  /** Records per batch; a list is cycled through, batch by batch. */
+  batchSizes: number | readonly number[];
+  codec: Codec;
+  /**
+   * Produce versions to cycle through, batch by batch. By default the negotiated one, capped at
+   * v12 (v13 names topics by id, fetched from Metadata when a version here asks for it).
+   */
+  versions?: readonly number[];
 }
 
 /**
- * Sends `records` to `topic` in batches of `perBatch`, round-robin over `partitions`, each
- * records section compressed by `codec`; acks=all, one Produce per batch. Throws on any
- * partition error. Returns the batches as sent.
+ * What a producer does with a codec, by hand: each batch's records section goes through
+ * encodeRecords -> codec.compress -> encodeRecordBatch, one Produce (acks all) per batch,
+ * partitions taken round-robin. Throws on any partition error or an offset that is not the
+ * next one in its partition. Returns the batches as sent.
  */
-export async function produceCompressed(
-  bootstrap: string,
-  topic: string,
-  partitions: number,
-  records: readonly RecordInput[],
-  perBatch: number,
-  codec: Codec,
-): Promise<SentBatch[]> {
-  const conn = await BrokerConnection.open(bootstrap);
+export async function produceCompressed(o: ProduceCompressedOptions): Promise<SentBatch[]> {
+  const conn = await BrokerConnection.open(o.bootstrap);
   try {
-    const offered = await conn.request(ApiVersionsApi, 3, {
+    const offered = await conn.request(ApiVersionsApi, CLIENT_VERSIONS[ApiKey.ApiVersions].max, {
       clientSoftwareName: "tributary-it",
       clientSoftwareVersion: "0.1.0",
     });
-    // v13 names topics by id; v12 is the newest that takes a name, which is all we have here.
-    const version = Math.min(negotiateVersions(offered).version(ApiKey.Produce), 12);
+    const negotiated = negotiateVersions(offered);
+    const versions = o.versions ?? [Math.min(negotiated.version(ApiKey.Produce), 12)];
+    const topicId = await leadersReady(conn, negotiated.version(ApiKey.Metadata), o.topic);
+    const sizes = typeof o.batchSizes === "number" ? [o.batchSizes] : o.batchSizes;
+    const nextOffset = new Array<bigint>(o.partitions).fill(0n);
     const sent: SentBatch[] = [];
-    for (let start = 0, n = 0; start < records.length; start += perBatch, n++) {
-      const chunk = records.slice(start, start + perBatch);
+    for (let start = 0, n = 0; start < o.records.length; n++) {
+      const chunk = o.records.slice(start, start + sizes[n % sizes.length]!);
+      start += chunk.length;
       const baseTimestamp = chunk[0]!.timestamp!;
-      const section = await codec.compress(encodeRecords(chunk, baseTimestamp));
+      const section = encodeRecords(chunk, baseTimestamp);
       const batch = encodeRecordBatch(
         {
-          compression: codec.id,
+          compression: o.codec.id,
           baseTimestamp,
           maxTimestamp: Math.max(...chunk.map((r) => r.timestamp!)),
         },
-        section,
+        await o.codec.compress(section),
         chunk.length,
       );
-      const partition = n % partitions;
+      const partition = n % o.partitions;
+      const version = versions[n % versions.length]!;
       const res = await conn.request(ProduceApi, version, {
         transactionalId: null,
         acks: -1,
         timeoutMs: 30_000,
-        topicData: [{ name: topic, partitionData: [{ index: partition, records: batch }] }],
+        topicData: [
+          {
+            ...(version >= 13 ? { topicId } : { name: o.topic }),
+            partitionData: [{ index: partition, records: batch }],
+          },
+        ],
       });
       const p = res.responses[0]?.partitionResponses[0];
-      if (p === undefined) throw new Error(`batch ${n} to partition ${partition}: no answer`);
+      const where = `batch ${n} (Produce v${version}) to partition ${partition}`;
+      if (p === undefined) throw new Error(`${where}: no answer`);
       if (p.errorCode !== 0) {
-        const why = `${errorName(p.errorCode)} ${p.errorMessage ?? ""}`;
-        throw new Error(`batch ${n} to partition ${partition}: ${why}`);
+        throw new Error(`${where}: ${errorName(p.errorCode)} ${p.errorMessage ?? ""}`);
       }
-      sent.push({ partition, records: chunk, batch });
+      assert.equal(p.baseOffset, nextOffset[partition], `${where}: base offset`);
+      nextOffset[partition]! += BigInt(chunk.length);
+      sent.push({ partition, records: chunk, batch, sectionBytes: section.length, version });
     }
     return sent;
   } finally {
@@ -117,24 +145,63 @@ export async function produceCompressed(
   }
 }
 
+/** Waits (bounded) until a just-created topic has leaders; returns its topic id. */
+async function leadersReady(conn: BrokerConnection, version: number, topic: string) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const meta = await conn.request(MetadataApi, version, {
+      topics: [{ name: topic }],
+      allowAutoTopicCreation: false,
+    });
+    const t = meta.topics[0];
+    if (t?.errorCode === 0 && t.partitions.every((p) => p.leaderId >= 0)) return t.topicId;
+    assert.ok(Date.now() < deadline, `topic ${topic} has no leaders after 15 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 const b64 = (bytes: Uint8Array | null | undefined) =>
   bytes == null ? null : Buffer.from(bytes).toString("base64");
 
 /**
+ * The batches as sent carry the codec's id in their attributes, and their records section,
+ * decompressed by our own codec, holds exactly the records that were put in.
+ */
+export async function assertBatchesAsSent(sent: readonly SentBatch[], codec: Codec): Promise<void> {
+  for (const [n, s] of sent.entries()) {
+    const decoded = decodeRecordBatch(s.batch);
+    assert.equal(decoded.attributes & 0x07, codec.id, `batch ${n}: attributes name ${codec.name}`);
+    assert.equal(decoded.compression, codec.id);
+    const records = decodeRecords(
+      await codec.decompress(decoded.recordsSection),
+      decoded.recordCount,
+      decoded.baseTimestamp,
+    );
+    assert.deepEqual(
+      records.map((r) => [b64(r.key), b64(r.value)]),
+      s.records.map((r) => [b64(r.key), b64(r.value)]),
+      `batch ${n}: records`,
+    );
+  }
+}
+
+/**
  * Every sent record landed exactly once, byte for byte (key, value, headers, timestamp), on the
- * partition its batch went to, in the order it was sent. Record i has timestamp base + i.
+ * partition its batch went to, in the order it was sent. Records are told apart by timestamp,
+ * which must be unique.
  */
 export function assertLandedExactly(
   landed: readonly ConsumedRecord[],
   sent: readonly SentBatch[],
-  baseTimestamp: number,
 ): void {
   const all = sent.flatMap((b) => b.records.map((r) => ({ r, partition: b.partition })));
+  const byTimestamp = new Map(all.map((w, i) => [w.r.timestamp!, i]));
+  assert.equal(byTimestamp.size, all.length, "sent records have unique timestamps");
   assert.equal(landed.length, all.length, "records consumed");
   const seen = new Set<number>();
   const lastIndex = new Map<number, number>();
   for (const got of landed) {
-    const i = got.timestamp - baseTimestamp;
+    const i = byTimestamp.get(got.timestamp) ?? -1;
     const want = all[i];
     assert.ok(want && !seen.has(i), `record ${i} (${got.partition}/${got.offset}) expected once`);
     seen.add(i);
