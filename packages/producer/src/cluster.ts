@@ -1,12 +1,13 @@
 import { MetadataApi } from "@tributary/protocol";
-import { formatBrokerAddress } from "./broker-address.js";
+import { type BootstrapAddress, formatBrokerAddress, gatewayUrlOf } from "./broker-address.js";
 import { Connection } from "./connection.js";
 import { ProducerError, ProducerErrorCode } from "./errors.js";
 import { MetadataCache } from "./metadata.js";
 import type { BrokerAddress, TransportConnector } from "./transport/transport.js";
 
 export interface ClusterOptions {
-  bootstrap: BrokerAddress[];
+  /** host:port brokers, or gateway URLs (each entry with its `url`). */
+  bootstrap: BootstrapAddress[];
   connector: TransportConnector;
   clientId: string;
   requestTimeoutMs: number;
@@ -118,8 +119,13 @@ export class Cluster {
       const address = candidates[(this.#bootstrapIndex + i) % candidates.length]!;
       if (this.inBackoff(address, Date.now())) continue;
       try {
-        const conn = await this.#open(address, () => {
-          if (this.#bootstrapConnection === conn) this.#bootstrapConnection = undefined;
+        // Not a const read inside the callback: #open destroys a connection that opens after
+        // close(), which runs this callback before #open has returned it.
+        let conn: Connection | undefined;
+        conn = await this.#open(address, () => {
+          if (conn !== undefined && this.#bootstrapConnection === conn) {
+            this.#bootstrapConnection = undefined;
+          }
         });
         this.#bootstrapConnection = conn;
         return conn;
@@ -128,13 +134,16 @@ export class Cluster {
         this.#bootstrapIndex = (this.#bootstrapIndex + i + 1) % candidates.length;
       }
     }
-    throw lastError instanceof Error
-      ? lastError
-      : new ProducerError(
-          ProducerErrorCode.ConnectionFailed,
-          `every broker is in connect backoff (${candidates.map(formatBrokerAddress).join(", ")})`,
-          { retriable: true },
-        );
+    if (lastError instanceof Error) throw lastError;
+    // Every candidate is waiting out a backoff: say why the last attempt failed, since that,
+    // not the backoff, is what the user has to fix.
+    const last = this.lastConnectError;
+    throw new ProducerError(
+      ProducerErrorCode.ConnectionFailed,
+      `every broker is in connect backoff (${candidates.map(formatBrokerAddress).join(", ")})` +
+        (last === undefined ? "" : `; the last attempt failed: ${last.message}`),
+      { retriable: true, cause: last },
+    );
   }
 
   async #open(
@@ -182,6 +191,7 @@ export class Cluster {
   }
 }
 
+/** One backoff record per place we connect to: a gateway URL names one place, not host:port. */
 function key(a: BrokerAddress): string {
-  return `${a.host}:${a.port}`;
+  return gatewayUrlOf(a) ?? `${a.host}:${a.port}`;
 }

@@ -2,6 +2,7 @@
 
 // Errors from the wire format and the broker, re-exported so users can check `instanceof`.
 export { KafkaError, ProtocolDecodeError, TributaryError } from "@tributary/protocol";
+export type { BootstrapAddress } from "./broker-address.js";
 export * from "./errors.js";
 export {
   type CompressionCodec,
@@ -21,6 +22,13 @@ export {
 } from "./receipt.js";
 export type { ProducerStatsSnapshot, StatsListener } from "./stats.js";
 export type * from "./transport/transport.js";
+export {
+  type GatewayToken,
+  type WebSocketConnectorOptions,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  webSocketConnector,
+} from "./transport/websocket.js";
 export {
   type HeaderValue,
   MAX_TOPIC_NAME_LENGTH,

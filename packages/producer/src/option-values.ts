@@ -4,9 +4,11 @@
  * value. `loose` is true under a Kafka-style key, where values may be strings as in a Java
  * properties file ("5", "true", "all").
  */
-import { invalidArgument } from "./errors.js";
+import type { BootstrapAddress } from "./broker-address.js";
+import { describeSecret, invalidArgument, ProducerError, ProducerErrorCode } from "./errors.js";
 import { isPresetName, type PresetName } from "./presets.js";
-import type { BrokerAddress, TransportConnector } from "./transport/transport.js";
+import type { TransportConnector } from "./transport/transport.js";
+import { isTokenText, TOKEN_RULE, type WebSocketConstructor } from "./transport/websocket.js";
 
 export type CompressionName = "none" | "gzip" | "snappy" | "lz4" | "zstd";
 
@@ -30,7 +32,9 @@ export interface ResolvedCompression {
 }
 
 export interface Bootstrap {
-  brokers: BrokerAddress[];
+  /** Every entry as an address; a gateway URL entry carries its `url`. */
+  brokers: BootstrapAddress[];
+  /** The gateway URL entries, exactly as written. */
   urls: string[];
 }
 
@@ -173,6 +177,8 @@ export function parseTransport(raw: unknown, key: string): TransportConnector {
  * Bootstrap entries: "host:port" (a string may hold several, comma-separated, as in
  * bootstrap.servers), "[v6-address]:port", or a ws:// / wss:// URL of a gateway. The port is
  * required, as in Java's ClientUtils.parseAndValidateAddresses. Repeated entries count once.
+ * Brokers and gateway URLs do not mix: a gateway reaches the brokers itself, and one producer
+ * speaks either TCP or WebSocket.
  */
 export function parseBootstrap(raw: unknown, key: string): Bootstrap {
   let entries: readonly unknown[];
@@ -186,9 +192,11 @@ export function parseBootstrap(raw: unknown, key: string): Bootstrap {
     );
   }
   if (entries.length === 0) throw invalidArgument(key, "must name at least one broker", raw);
-  const brokers: BrokerAddress[] = [];
+  const brokers: BootstrapAddress[] = [];
   const urls: string[] = [];
   const seen = new Set<string>();
+  let firstBroker: number | undefined;
+  let firstUrl: number | undefined;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     const field = `${key}[${i}]`;
@@ -197,13 +205,28 @@ export function parseBootstrap(raw: unknown, key: string): Bootstrap {
     if (text === "") throw invalidArgument(field, "must not be empty (a stray comma?)", entry);
     if (seen.has(text)) continue;
     seen.add(text);
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) urls.push(parseGatewayUrl(text, field));
-    else brokers.push(parseHostPort(text, field));
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+      const address = parseGatewayUrl(text, field);
+      brokers.push(address);
+      urls.push(address.url);
+      firstUrl ??= i;
+    } else {
+      brokers.push(parseHostPort(text, field));
+      firstBroker ??= i;
+    }
+  }
+  if (firstBroker !== undefined && firstUrl !== undefined) {
+    throw invalidArgument(
+      key,
+      `must list either host:port brokers or ws:// / wss:// gateway URLs, not both (a gateway reaches the brokers itself): ${key}[${firstBroker}] is host:port and ${key}[${firstUrl}] a URL`,
+      raw,
+    );
   }
   return { brokers, urls };
 }
 
-function parseGatewayUrl(text: string, field: string): string {
+/** A gateway URL entry: the URL as written, with the gateway's host and port beside it. */
+function parseGatewayUrl(text: string, field: string): BootstrapAddress & { url: string } {
   let url: URL | undefined;
   try {
     url = new URL(text);
@@ -213,7 +236,38 @@ function parseGatewayUrl(text: string, field: string): string {
   if (url === undefined || (url.protocol !== "ws:" && url.protocol !== "wss:")) {
     throw invalidArgument(field, "must be host:port or a ws:// or wss:// URL", text);
   }
-  return text;
+  // The WebSocket constructor refuses a fragment (WHATWG WebSockets, "new WebSocket").
+  if (text.includes("#")) {
+    throw invalidArgument(field, "must not have a #fragment (a WebSocket URL cannot)", text);
+  }
+  const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+  const port = url.port === "" ? (url.protocol === "wss:" ? 443 : 80) : Number(url.port);
+  return { host, port, url: text };
+}
+
+/** A WebSocket constructor: `WebSocket` from the `ws` package on Node 20, or any other. */
+export function parseWebSocket(raw: unknown, key: string): WebSocketConstructor {
+  if (typeof raw === "function") return raw as WebSocketConstructor;
+  throw invalidArgument(
+    key,
+    "must be a WebSocket constructor, such as WebSocket from the ws package (Node 20) or globalThis.WebSocket",
+    raw,
+  );
+}
+
+/**
+ * A gateway token: a string (checked now; it is never shown, not even in this error) or a
+ * function returning one, asked at every connect so that a short-lived JWT can be renewed.
+ * Resolved to a function either way, so that the token does not sit in the resolved options
+ * where logging them would print it.
+ */
+export function parseGatewayToken(raw: unknown, key: string): () => string | Promise<string> {
+  if (typeof raw === "function") return raw as () => string | Promise<string>;
+  if (isTokenText(raw)) return () => raw;
+  throw new ProducerError(
+    ProducerErrorCode.InvalidArgument,
+    `${key}: ${TOKEN_RULE}, or a function returning one; received ${describeSecret(raw)}`,
+  );
 }
 
 /** RFC 1123 host names (plus '_', which Java and real clusters accept) and IPv4 addresses. */
@@ -222,7 +276,7 @@ const HOST_NAME =
 /** The inside of [brackets]: hex groups, '::', an IPv4 tail, an optional %zone. */
 const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:%[A-Za-z0-9_.-]+)?$/;
 
-function parseHostPort(text: string, field: string): BrokerAddress {
+function parseHostPort(text: string, field: string): BootstrapAddress {
   let host: string;
   let portText: string;
   if (text.startsWith("[")) {

@@ -4,7 +4,14 @@
  * `ResolvedOptions`. Defaults follow Kafka's Java 4.x client (ProducerConfig.java) where it has
  * the setting; packages/producer/OPTIONS.md documents every option, default, alias and range.
  */
-import { describeValue, invalidArgument, ProducerError, ProducerErrorCode } from "./errors.js";
+import type { BootstrapAddress } from "./broker-address.js";
+import {
+  describeSecret,
+  describeValue,
+  invalidArgument,
+  ProducerError,
+  ProducerErrorCode,
+} from "./errors.js";
 import { KAFKA_KEYS, nearestName, UNSUPPORTED_KAFKA_KEYS } from "./kafka-keys.js";
 import {
   type Bootstrap,
@@ -15,15 +22,18 @@ import {
   parseBootstrap,
   parseClientId,
   parseCompression,
+  parseGatewayToken,
   parseInteger,
   parsePartitioner,
   parsePreset,
   parseTransport,
+  parseWebSocket,
   type ResolvedCompression,
   resolveCompressionName,
 } from "./option-values.js";
 import { PRESETS, type PresetName, type PresetValues } from "./presets.js";
-import type { BrokerAddress, TransportConnector } from "./transport/transport.js";
+import type { TransportConnector } from "./transport/transport.js";
+import type { GatewayToken, WebSocketConstructor } from "./transport/websocket.js";
 
 export type { CompressionCodec, CompressionName, ResolvedCompression } from "./option-values.js";
 export type { PresetName } from "./presets.js";
@@ -53,6 +63,10 @@ export interface ProducerOptions {
   preset?: PresetName | undefined;
   transport?: TransportConnector | undefined;
   partitioner?: "default" | undefined;
+  /** The WebSocket constructor for ws:// / wss:// bootstrap URLs; default the global one. */
+  webSocket?: WebSocketConstructor | undefined;
+  /** The gateway token (or a function that returns one per connect) for ws:// / wss:// URLs. */
+  gatewayToken?: GatewayToken | undefined;
 }
 
 /** The Kafka-style names `resolveOptions` also accepts (kafka-keys.ts), typed for editors. */
@@ -88,8 +102,11 @@ export interface KafkaStyleOptions {
 
 /** Every option with a plain value; what the rest of the producer reads. */
 export interface ResolvedOptions {
-  /** The plain "host:port" bootstrap entries (IPv6 hosts without brackets). */
-  readonly brokers: BrokerAddress[];
+  /**
+   * The bootstrap entries as addresses (IPv6 hosts without brackets). A ws:// or wss:// entry
+   * has the gateway's host and port and its URL in `url`.
+   */
+  readonly brokers: BootstrapAddress[];
   /** The ws:// and wss:// bootstrap entries, exactly as given. */
   readonly bootstrapUrls: string[];
   readonly clientId: string;
@@ -116,6 +133,9 @@ export interface ResolvedOptions {
   readonly preset: PresetName | undefined;
   readonly transport: TransportConnector | undefined;
   readonly partitioner: "default";
+  readonly webSocket: WebSocketConstructor | undefined;
+  /** A string token is kept inside a function, so printing the options cannot show it. */
+  readonly gatewayToken: (() => string | Promise<string>) | undefined;
 }
 
 /** The largest delay a timer can take everywhere (setTimeout fires at once beyond int32). */
@@ -145,6 +165,8 @@ const OPTION_PARSERS = {
   preset: parsePreset,
   transport: parseTransport,
   partitioner: parsePartitioner,
+  webSocket: parseWebSocket,
+  gatewayToken: parseGatewayToken,
 } satisfies { [name in keyof ProducerOptions]-?: Parser };
 
 type Parser = (raw: unknown, key: string, loose: boolean, factor?: number) => unknown;
@@ -251,6 +273,8 @@ export function resolveOptions(
   const compression = pick<ResolvedCompression | CompressionName>("compression");
 
   const { brokers, urls } = bootstrap.value as Bootstrap;
+  const transport = given.get("transport")?.value as TransportConnector | undefined;
+  checkGatewayOptions(given, urls, transport);
   return Object.freeze({
     brokers,
     bootstrapUrls: urls,
@@ -278,9 +302,40 @@ export function resolveOptions(
         ? resolveCompressionName(compression.value)
         : compression.value,
     preset: presetName,
-    transport: given.get("transport")?.value as TransportConnector | undefined,
+    transport,
     partitioner: pick<"default">("partitioner").value,
+    webSocket: given.get("webSocket")?.value as WebSocketConstructor | undefined,
+    gatewayToken: given.get("gatewayToken")?.value as (() => string | Promise<string>) | undefined,
   });
+}
+
+/**
+ * webSocket and gatewayToken configure the WebSocket transport the producer builds for gateway
+ * URLs. Anywhere else they would do nothing — a token that is silently not sent is worse than
+ * an error — so they are refused.
+ */
+function checkGatewayOptions(
+  given: Map<OptionName, Given>,
+  urls: readonly string[],
+  transport: TransportConnector | undefined,
+): void {
+  for (const name of ["webSocket", "gatewayToken"] as const) {
+    const g = given.get(name);
+    if (g === undefined) continue;
+    const shown = name === "gatewayToken" ? describeSecret(g.raw) : describeValue(g.raw);
+    let rule: string | undefined;
+    if (urls.length === 0) {
+      rule = "applies only to ws:// or wss:// gateway URLs in bootstrap, and bootstrap has none";
+    } else if (transport !== undefined) {
+      rule = `is not used when transport is given; pass ${name === "webSocket" ? "WebSocket" : "token"} to webSocketConnector instead`;
+    }
+    if (rule !== undefined) {
+      throw new ProducerError(
+        ProducerErrorCode.InvalidArgument,
+        `${g.key}: ${rule}; received ${shown}`,
+      );
+    }
+  }
 }
 
 /**
@@ -319,11 +374,12 @@ function collect(input: Readonly<Record<string, unknown>>): Map<OptionName, Give
       option = mapping.option;
       value = (OPTION_PARSERS[option] as Parser)(raw, key, true, mapping.factor);
     } else if (Object.hasOwn(UNSUPPORTED_KAFKA_KEYS, key)) {
-      throw invalidArgument(key, UNSUPPORTED_KAFKA_KEYS[key]!, raw);
+      throw refuseKey(key, UNSUPPORTED_KAFKA_KEYS[key]!, raw, SECRET_KEY.test(key));
     } else {
       const near = nearestKey(key);
       const hint = near === undefined ? "" : ` (did you mean "${near}"?)`;
-      throw invalidArgument(key, `is not a known producer option${hint}`, raw);
+      const secret = SECRET_KEY.test(key) || near === "gatewayToken";
+      throw refuseKey(key, `is not a known producer option${hint}`, raw, secret);
     }
     const earlier = given.get(option);
     if (earlier === undefined) {
@@ -337,6 +393,18 @@ function collect(input: Readonly<Record<string, unknown>>): Map<OptionName, Give
     }
   }
   return given;
+}
+
+/** Keys whose values are likely secrets (sasl.jaas.config, a token under another name, …). */
+const SECRET_KEY = /tok(?:e)?n|secret|passw|jwt|jaas|credential|auth|bearer/i;
+
+/** An unknown or unsupported key; its value is not shown when it may be a secret. */
+function refuseKey(key: string, rule: string, raw: unknown, secret: boolean): ProducerError {
+  if (!secret) return invalidArgument(key, rule, raw);
+  return new ProducerError(
+    ProducerErrorCode.InvalidArgument,
+    `${key}: ${rule}; received ${describeSecret(raw)}`,
+  );
 }
 
 /** A value that is === for two spellings of the same setting ("5" and 5 parse alike). */

@@ -21,6 +21,7 @@ import { type DeliveryCallback, DeliveryReceipt, type RecordMetadata } from "./r
 import { Sender } from "./sender.js";
 import { ProducerStats, type ProducerStatsSnapshot, type StatsListener } from "./stats.js";
 import type { TransportConnector } from "./transport/transport.js";
+import { globalWebSocket, webSocketConnector } from "./transport/websocket.js";
 import { normalizeMessage, validateTopicName } from "./validate.js";
 import { WaitingRecords } from "./waiting-records.js";
 
@@ -53,7 +54,8 @@ export interface Producer extends AsyncDisposable {
 
 /**
  * Creates a producer. The runtime entry points (node.ts, …) pass their default transport; any
- * caller may pass `transport` explicitly.
+ * caller may pass `transport` explicitly. Gateway URLs in bootstrap (ws://, wss://) select the
+ * WebSocket transport whatever the runtime's default, since only it can speak to a gateway.
  */
 export function createProducerWith(
   defaultConnector: TransportConnector | undefined,
@@ -66,7 +68,9 @@ export function createProducerWith(
     if (loadCodec === undefined) requireCodec(resolved);
     else codec = loadCodecOrExplain(loadCodec, resolved.compression.name);
   }
-  const connector = resolved.transport ?? defaultConnector;
+  const connector =
+    resolved.transport ??
+    (resolved.bootstrapUrls.length > 0 ? gatewayConnector(resolved) : defaultConnector);
   if (connector === undefined) {
     throw new ProducerError(
       ProducerErrorCode.InvalidArgument,
@@ -74,6 +78,23 @@ export function createProducerWith(
     );
   }
   return new KafkaProducer(resolved, connector, codec);
+}
+
+/** The WebSocket transport for gateway URLs in bootstrap, with the webSocket and gatewayToken options. */
+function gatewayConnector(options: ResolvedOptions): TransportConnector {
+  const WebSocket = options.webSocket ?? globalWebSocket();
+  if (WebSocket === undefined) {
+    throw new ProducerError(
+      ProducerErrorCode.InvalidArgument,
+      "webSocket: this runtime has no global WebSocket (Node 20); pass webSocket: WebSocket from the ws package " +
+        '(import { WebSocket } from "ws") to reach the gateway in bootstrap',
+    );
+  }
+  return webSocketConnector({
+    urls: options.bootstrapUrls,
+    token: options.gatewayToken,
+    WebSocket,
+  });
 }
 
 /** Starts loading a named codec; a failure names the codec, and is reported per batch later. */
@@ -154,6 +175,7 @@ class KafkaProducer implements Producer {
       place: (entry) => this.#place(entry.record, entry.topic, entry.partition),
       fail: (entry, error) => this.#failRecord(entry.record, error),
       refreshed: () => this.#sender.wake(),
+      refused: (topic, error) => this.#sender.failQueued(topic, error),
     });
   }
 

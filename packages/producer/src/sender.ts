@@ -11,7 +11,12 @@ import { BATCH_OVERHEAD, ProducerBatch, type QueuedRecord } from "./batch.js";
 import { assignSequence, encodeAll } from "./batch-encoding.js";
 import type { Cluster } from "./cluster.js";
 import type { Connection } from "./connection.js";
-import { ProducerError, ProducerErrorCode } from "./errors.js";
+import {
+  type GatewayRefusedError,
+  gatewayRefusalOf,
+  ProducerError,
+  ProducerErrorCode,
+} from "./errors.js";
 import type { IdempotenceState } from "./idempotence.js";
 import type { CompressionCodec } from "./options.js";
 import { BatchOutcome, classifyPartitionError } from "./produce-errors.js";
@@ -291,7 +296,12 @@ export class Sender {
       written();
       this.#stats.inFlightRequests--;
       this.#hooks.needMetadata();
-      for (const b of batches) this.#retryOrFail(b, err as TributaryError);
+      const refusal = gatewayRefusalOf(err);
+      if (refusal === undefined) {
+        for (const b of batches) this.#retryOrFail(b, err as TributaryError);
+      } else {
+        this.#refused(batches, refusal, err as TributaryError);
+      }
       this.wake();
       return;
     }
@@ -348,6 +358,32 @@ export class Sender {
           break;
       }
     }
+  }
+
+  /**
+   * A gateway refused a request and closed the connection this request was on. One bad topic
+   * must not take the good ones down with it: when the gateway named a topic, only that topic's
+   * batches fail (here and in the queues: sending them again would be refused again), and the
+   * others go again like after any lost connection. A refusal that names no topic (an API the
+   * gateway does not allow, a frame too big) cannot be pinned on one batch: the request's
+   * batches fail with it.
+   */
+  #refused(batches: ProducerBatch[], refusal: GatewayRefusedError, error: TributaryError): void {
+    const topic = refusal.topic;
+    if (topic === undefined) {
+      for (const b of batches) this.#fail(b, refusal);
+      return;
+    }
+    for (const b of batches) {
+      if (b.topic === topic) this.#fail(b, refusal);
+      else this.#retryOrFail(b, error, true);
+    }
+    this.failQueued(topic, refusal);
+  }
+
+  /** Fails the queued batches of a topic the gateway refused (those in flight meet their own answer). */
+  failQueued(topic: string, error: TributaryError): void {
+    for (const b of this.#acc.removeWhere((q) => q.topic === topic)) this.#fail(b, error);
   }
 
   /** Whether a lower sequence of the same partition is unresolved: then a gap is ours, not the broker's. */
@@ -455,7 +491,11 @@ export class Sender {
       .then(
         () => this.wake(),
         (err: TributaryError) => {
-          if (!err.retriable && err.code !== "CONNECTION_FAILED") this.#failAll(err);
+          // A gateway refusal that names no topic, on a request that names none, is the
+          // gateway refusing InitProducerId itself: no batch can go while idempotence is on.
+          const refusal = gatewayRefusalOf(err);
+          if (refusal !== undefined && refusal.topic === undefined) this.#failAll(refusal);
+          else if (!err.retriable && err.code !== "CONNECTION_FAILED") this.#failAll(err);
           this.wakeAt(Date.now() + this.#o.retryBackoffMs);
         },
       );

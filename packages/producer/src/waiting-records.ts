@@ -1,9 +1,14 @@
 import type { TributaryError } from "@tributary/protocol";
 import { errorName } from "@tributary/protocol";
 import type { QueuedRecord } from "./batch.js";
-import { formatBrokerAddress } from "./broker-address.js";
+import { type BootstrapAddress, formatBrokerAddress } from "./broker-address.js";
 import type { Cluster } from "./cluster.js";
-import { ProducerError, ProducerErrorCode } from "./errors.js";
+import {
+  type GatewayRefusedError,
+  gatewayRefusalOf,
+  ProducerError,
+  ProducerErrorCode,
+} from "./errors.js";
 
 export interface WaitingEntry {
   record: QueuedRecord;
@@ -18,7 +23,7 @@ export interface WaitingOptions {
   retryBackoffMaxMs: number;
   /** How long a record may wait for its topic's metadata (Java's max.block.ms). */
   maxBlockMs: number;
-  brokers: { host: string; port: number }[];
+  brokers: BootstrapAddress[];
 }
 
 export interface WaitingHooks {
@@ -27,6 +32,8 @@ export interface WaitingHooks {
   fail(entry: WaitingEntry, error: TributaryError): void;
   /** A metadata answer arrived: leaders may have changed. */
   refreshed(): void;
+  /** A gateway refused this topic: its records queued for sending fail too. */
+  refused(topic: string, error: GatewayRefusedError): void;
 }
 
 /**
@@ -75,6 +82,10 @@ export class WaitingRecords {
       this.#failures === 0
         ? 0
         : Math.min(this.#o.retryBackoffMs * 2 ** (this.#failures - 1), this.#o.retryBackoffMaxMs);
+    this.#schedule(delay);
+  }
+
+  #schedule(delay: number): void {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#refresh();
@@ -91,23 +102,58 @@ export class WaitingRecords {
     this.#inProgress = true;
     this.#again = false;
     const topics = new Set([...this.#cluster.metadata.topics.keys(), ...this.#byTopic.keys()]);
+    let refusal: GatewayRefusedError | undefined;
+    /** A topic we asked for was refused: ask again for the rest at once, no backoff. */
+    let askAgainNow = false;
     try {
       await this.#cluster.fetchMetadata([...topics]);
       this.#failures = 0;
       this.#lastError = undefined;
     } catch (err) {
-      this.#failures++;
-      this.#lastError = err;
+      refusal = gatewayRefusalOf(err);
+      askAgainNow = refusal?.topic !== undefined && topics.has(refusal.topic);
+      if (!askAgainNow) {
+        this.#failures++;
+        this.#lastError = err;
+      }
     }
     this.#inProgress = false;
     if (this.#stopped) return;
+    if (refusal !== undefined) this.#refused(refusal);
     this.#release(Date.now());
     this.#hooks.refreshed();
+    if (askAgainNow) {
+      if (this.#timer === undefined) this.#schedule(0);
+      return;
+    }
     if (this.#again || this.#byTopic.size > 0) {
       // Unknown topics are asked for again after a backoff, until they appear or expire.
       if (this.#byTopic.size > 0 && this.#failures === 0) this.#failures = 1;
       this.refreshSoon();
     }
+  }
+
+  /**
+   * A gateway refused a Metadata request. Naming a topic, it fails only that topic's records
+   * (waiting here and queued for sending) and the topic leaves the metadata we ask for, so the
+   * other topics' refresh is not refused again. A policy refusal naming none (Metadata itself
+   * not allowed) fails every waiting record: no refresh can succeed. Other refusals (1009, 1003)
+   * belong to some other request on the same connection and are only backed off from.
+   */
+  #refused(refusal: GatewayRefusedError): void {
+    const topic = refusal.topic;
+    if (topic === undefined) {
+      if (refusal.closeCode !== 1008) return;
+      const all = [...this.#byTopic.values()].flat();
+      this.#byTopic.clear();
+      for (const e of all) this.#hooks.fail(e, refusal);
+      return;
+    }
+    const entries = this.#byTopic.get(topic) ?? [];
+    this.#byTopic.delete(topic);
+    this.#cluster.metadata.topics.delete(topic);
+    for (const e of entries) this.#hooks.fail(e, refusal);
+    this.#hooks.refused(topic, refusal);
   }
 
   #release(now: number): void {

@@ -62,6 +62,8 @@ describe("resolveOptions: defaults", () => {
       preset: undefined,
       transport: undefined,
       partitioner: "default",
+      webSocket: undefined,
+      gatewayToken: undefined,
     });
   });
 
@@ -103,16 +105,9 @@ describe("resolveOptions: bootstrap", () => {
     ]);
   });
 
-  it("takes an array, IPv6 in brackets (resolved without them) and ws/wss URLs as they are", () => {
+  it("takes an array and IPv6 in brackets (resolved without them)", () => {
     const r = resolveOptions({
-      bootstrap: [
-        "[::1]:9092",
-        "[fe80::1%eth0]:19092",
-        "10.0.0.7:1",
-        "kafka_1:65535",
-        "ws://gw:8080/kafka",
-        "wss://gw.example.com/kafka?x=1",
-      ],
+      bootstrap: ["[::1]:9092", "[fe80::1%eth0]:19092", "10.0.0.7:1", "kafka_1:65535"],
     });
     assert.deepEqual(r.brokers, [
       { host: "::1", port: 9092 },
@@ -120,7 +115,34 @@ describe("resolveOptions: bootstrap", () => {
       { host: "10.0.0.7", port: 1 },
       { host: "kafka_1", port: 65535 },
     ]);
-    assert.deepEqual(r.bootstrapUrls, ["ws://gw:8080/kafka", "wss://gw.example.com/kafka?x=1"]);
+    assert.deepEqual(r.bootstrapUrls, []);
+  });
+
+  it("keeps ws/wss gateway URLs as they are, each with the gateway's host and port", () => {
+    const r = resolveOptions({
+      bootstrap: ["ws://gw:8080/kafka", "wss://gw.example.com/kafka?x=1", "ws://[::1]/kafka"],
+    });
+    assert.deepEqual(r.bootstrapUrls, [
+      "ws://gw:8080/kafka",
+      "wss://gw.example.com/kafka?x=1",
+      "ws://[::1]/kafka",
+    ]);
+    assert.deepEqual(r.brokers, [
+      { host: "gw", port: 8080, url: "ws://gw:8080/kafka" },
+      { host: "gw.example.com", port: 443, url: "wss://gw.example.com/kafka?x=1" },
+      { host: "::1", port: 80, url: "ws://[::1]/kafka" },
+    ]);
+  });
+
+  it("refuses host:port brokers and gateway URLs together, naming one of each", () => {
+    refuses(
+      { bootstrap: ["k1:9092", "ws://gw:8080/kafka"] },
+      "bootstrap: must list either host:port brokers or ws:// / wss:// gateway URLs, not both (a gateway reaches the brokers itself): bootstrap[0] is host:port and bootstrap[1] a URL; received an array of 2",
+    );
+    refuses(
+      { "bootstrap.servers": "wss://gw/kafka,k1:9092" },
+      'bootstrap.servers: must list either host:port brokers or ws:// / wss:// gateway URLs, not both (a gateway reaches the brokers itself): bootstrap.servers[1] is host:port and bootstrap.servers[0] a URL; received "wss://gw/kafka,k1:9092"',
+    );
   });
 
   it("accepts bootstrap.servers and librdkafka's metadata.broker.list", () => {
@@ -185,6 +207,10 @@ describe("resolveOptions: bootstrap", () => {
       'bootstrap[0]: must be host:port or a ws:// or wss:// URL; received "PLAINTEXT://k:9092"',
     ],
     ["ws://", 'bootstrap[0]: must be host:port or a ws:// or wss:// URL; received "ws://"'],
+    [
+      "ws://gw/kafka#x",
+      'bootstrap[0]: must not have a #fragment (a WebSocket URL cannot); received "ws://gw/kafka#x"',
+    ],
   ];
   for (const [value, message] of bad) {
     it(`refuses ${JSON.stringify(value)}`, () => refuses({ bootstrap: value }, message));
@@ -720,5 +746,81 @@ describe("requireCodec", () => {
       message:
         'compression: "gzip" needs its codec: import it from @tributary/codecs/gzip and pass it as compression, or set compression to "none"; received "gzip"',
     });
+  });
+});
+
+describe("resolveOptions: gateway options (webSocket, gatewayToken)", () => {
+  const G = "ws://127.0.0.1:8080/kafka";
+  /** A constructor shape; resolveOptions only checks that it is a function. */
+  class FakeWebSocket {}
+
+  it("takes a WebSocket constructor and passes it through", () => {
+    const r = resolveOptions({ bootstrap: G, webSocket: FakeWebSocket });
+    assert.equal(r.webSocket, FakeWebSocket);
+  });
+
+  it("refuses a webSocket that is not a constructor", () => {
+    refuses(
+      { bootstrap: G, webSocket: "ws" },
+      'webSocket: must be a WebSocket constructor, such as WebSocket from the ws package (Node 20) or globalThis.WebSocket; received "ws"',
+    );
+  });
+
+  it("keeps a string token inside a function, so that printing the options cannot show it", async () => {
+    const token = "eyJhbGciOiJIUzI1NiJ9.e30.sig-_~";
+    const r = resolveOptions({ bootstrap: G, gatewayToken: token });
+    assert.equal(typeof r.gatewayToken, "function");
+    assert.equal(await r.gatewayToken!(), token);
+    assert.ok(!JSON.stringify(r).includes(token));
+    const fn = () => Promise.resolve("t");
+    assert.equal(resolveOptions({ bootstrap: G, gatewayToken: fn }).gatewayToken, fn);
+  });
+
+  it("refuses a token that cannot travel in Sec-WebSocket-Protocol, without showing it", () => {
+    const rule =
+      "gatewayToken: must be a non-empty string of RFC 7230 token characters (letters, digits and !#$%&'*+-.^_`|~), because it travels in the Sec-WebSocket-Protocol header as bearer.<token>, or a function returning one; received";
+    for (const [token, shown] of [
+      ["a secret", "a string of 8 characters (not shown: it is a secret)"],
+      ["tok,en", "a string of 6 characters (not shown: it is a secret)"],
+      ["tök", "a string of 3 characters (not shown: it is a secret)"],
+      ["", "a string of 0 characters (not shown: it is a secret)"],
+      [42, "42"],
+    ] as const) {
+      refuses({ bootstrap: G, gatewayToken: token }, `${rule} ${shown}`);
+    }
+  });
+
+  it("refuses webSocket and gatewayToken where they would do nothing", () => {
+    refuses(
+      { bootstrap: B, gatewayToken: "s3cr3t" },
+      "gatewayToken: applies only to ws:// or wss:// gateway URLs in bootstrap, and bootstrap has none; received a string of 6 characters (not shown: it is a secret)",
+    );
+    refuses(
+      { bootstrap: B, webSocket: FakeWebSocket },
+      "webSocket: applies only to ws:// or wss:// gateway URLs in bootstrap, and bootstrap has none; received a function (FakeWebSocket)",
+    );
+    const transport: TransportConnector = {
+      name: "test",
+      connect: () => Promise.reject(new Error("unused")),
+    };
+    refuses(
+      { bootstrap: G, transport, gatewayToken: "s3cr3t" },
+      "gatewayToken: is not used when transport is given; pass token to webSocketConnector instead; received a string of 6 characters (not shown: it is a secret)",
+    );
+    refuses(
+      { bootstrap: G, transport, webSocket: FakeWebSocket },
+      "webSocket: is not used when transport is given; pass WebSocket to webSocketConnector instead; received a function (FakeWebSocket)",
+    );
+  });
+
+  it("does not echo the value of a mistyped or unsupported key that looks like a secret", () => {
+    refuses(
+      { bootstrap: G, gatewayTokn: "s3cr3t" },
+      'gatewayTokn: is not a known producer option (did you mean "gatewayToken"?); received a string of 6 characters (not shown: it is a secret)',
+    );
+    assert.throws(
+      () => resolveOptions({ bootstrap: B, "sasl.jaas.config": 'password="hunter2";' }),
+      (e: unknown) => e instanceof ProducerError && !e.message.includes("hunter2"),
+    );
   });
 });

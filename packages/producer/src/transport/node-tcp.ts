@@ -1,5 +1,5 @@
 import { connect as netConnect, type Socket } from "node:net";
-import { formatBrokerAddress } from "../broker-address.js";
+import { formatBrokerAddress, gatewayUrlOf } from "../broker-address.js";
 import { invalidArgument, ProducerError, ProducerErrorCode } from "../errors.js";
 import type {
   BrokerAddress,
@@ -52,6 +52,20 @@ function connectTcp(
     }
     if (signal?.aborted) {
       reject(failed(where, "aborted before it began", signal.reason, false));
+      return;
+    }
+    if (gatewayUrlOf(address) !== undefined) {
+      // A gateway speaks WebSocket, not Kafka: TCP to its host and port would reach the wrong
+      // protocol. createProducer picks the WebSocket transport for such bootstrap entries.
+      reject(
+        failed(
+          where,
+          "it is a gateway URL, which the WebSocket transport opens (webSocketConnector), not TCP; " +
+            "drop the explicit transport, or bootstrap from host:port brokers",
+          undefined,
+          false,
+        ),
+      );
       return;
     }
     let socket: Socket;
