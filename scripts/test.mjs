@@ -40,7 +40,7 @@ function run(cmd, argv, env) {
   return true;
 }
 
-/** Test files live in each package's test/ folder (and later proxy/, e2e/). */
+/** Test files live in each package's test/ folder, proxy/test and scripts/kafka/test. */
 function findTests() {
   /** @type {string[]} */
   const files = [];
@@ -55,6 +55,7 @@ function findTests() {
     }
   };
   for (const pkg of readdirSync(join(root, "packages"))) walk(join(root, "packages", pkg, "test"));
+  walk(join(root, "proxy", "test"));
   walk(join(root, "scripts", "kafka", "test"));
   return files.sort();
 }

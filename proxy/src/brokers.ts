@@ -1,0 +1,524 @@
+/**
+ * Which brokers the gateway will connect to: its bootstrap brokers plus the brokers that
+ * cluster advertises in its own Metadata, optionally narrowed by --allow-hosts, and nothing
+ * else. A gateway that connects wherever a client points it is an open relay into the private
+ * network (websockify's maintainers call a client-chosen target "a HUGE security risk"), so
+ * every refusal here happens before any TCP connection to the target.
+ *
+ * Names are resolved once, here, and the gateway connects to the address that was checked
+ * (ResolvedTarget.address), so DNS cannot answer differently between the check and the connect.
+ *
+ * The directory learns advertised brokers and topic ids by asking the cluster itself: a
+ * one-shot connection that sends ApiVersions, negotiates versions, then Metadata for all topics
+ * (topics: null), whose answer carries each topic's id for Produce v13 (KIP-516).
+ */
+import { lookup as dnsLookup } from "node:dns/promises";
+import { BlockList, connect, isIP, type Socket } from "node:net";
+import {
+  type ApiCodec,
+  ApiKey,
+  ApiVersionsApi,
+  CLIENT_VERSIONS,
+  decodeResponseFrame,
+  encodeRequestFrame,
+  FrameSplitter,
+  MetadataApi,
+  type MetadataResponse,
+  negotiateVersions,
+  peekResponseCorrelationId,
+  ZERO_UUID,
+} from "@tributary/protocol";
+import type { HostPort } from "./config.js";
+import type { Logger } from "./log.js";
+import type { Target } from "./target.js";
+import { globMatches } from "./topics.js";
+
+export interface ResolvedTarget {
+  /** host:port as the client named it, IPv6 in brackets; for logs and close reasons. */
+  label: string;
+  host: string;
+  port: number;
+  /** The IP literal to connect to: the address that passed the checks. */
+  address: string;
+  family: 4 | 6;
+}
+
+/** A target the gateway will not connect to; the message is safe to send to the client. */
+export class TargetRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TargetRefused";
+  }
+}
+
+export type Lookup = (host: string) => Promise<{ address: string; family: 4 | 6 }[]>;
+
+export interface BrokerDirectoryOptions {
+  bootstrap: HostPort[];
+  allowHosts: string[];
+  metadataRefreshMs: number;
+  connectTimeoutMs: number;
+  log: Logger;
+  lookup?: Lookup;
+}
+
+export type HostPattern =
+  | { kind: "glob"; glob: string }
+  | { kind: "cidr"; address: string; prefix: number; family: 4 | 6 };
+
+const HOST_GLOB = /^[a-z0-9._*?-]+$/;
+
+/**
+ * One --allow-hosts entry: a CIDR (`10.0.0.0/8`, `::1/128`), an IP literal (a one-address CIDR)
+ * or a hostname glob (`*.kafka.internal`). Throws an Error whose message is the rule broken.
+ */
+export function parseHostPattern(text: string): HostPattern {
+  const slash = text.indexOf("/");
+  const addressText = (slash < 0 ? text : text.slice(0, slash)).replace(/^\[(.*)\]$/, "$1");
+  const family = ipFamily(addressText);
+  if (slash >= 0) {
+    const prefixText = text.slice(slash + 1);
+    const max = family === 6 ? 128 : 32;
+    if (family === 0) throw new Error("a CIDR must start with an IPv4 or IPv6 address");
+    if (!/^(?:0|[1-9][0-9]{0,2})$/.test(prefixText) || Number(prefixText) > max) {
+      throw new Error(`a CIDR prefix length must be 0-${max}`);
+    }
+    return { kind: "cidr", address: addressText, prefix: Number(prefixText), family };
+  }
+  if (family !== 0)
+    return { kind: "cidr", address: addressText, prefix: family === 6 ? 128 : 32, family };
+  const glob = text.toLowerCase();
+  if (!HOST_GLOB.test(glob)) {
+    throw new Error(
+      "a host pattern is a CIDR, an IP address or a hostname glob of [a-z0-9.-_] with * and ?",
+    );
+  }
+  return { kind: "glob", glob };
+}
+
+/**
+ * --allow-hosts as one check. A target passes when its host (as named) matches a glob, or the
+ * address it resolves to lies in a CIDR. With no patterns every address passes.
+ */
+class HostFilter {
+  readonly #globs: string[] = [];
+  readonly #cidrs = new BlockList();
+  readonly #hasCidrs: boolean;
+  readonly narrows: boolean;
+
+  constructor(patterns: readonly string[]) {
+    let cidrs = 0;
+    for (const text of patterns) {
+      const p = parseHostPattern(text);
+      if (p.kind === "glob") this.#globs.push(p.glob);
+      else {
+        this.#cidrs.addSubnet(p.address, p.prefix, p.family === 6 ? "ipv6" : "ipv4");
+        cidrs++;
+      }
+    }
+    this.#hasCidrs = cidrs > 0;
+    this.narrows = patterns.length > 0;
+  }
+
+  hostMatches(host: string): boolean {
+    return !this.narrows || this.#globs.some((g) => globMatches(g, host));
+  }
+
+  addressMatches(address: string, family: 4 | 6): boolean {
+    return this.#hasCidrs && this.#cidrs.check(address, family === 6 ? "ipv6" : "ipv4");
+  }
+}
+
+/** How long a bootstrap broker that failed is passed over by round robin. */
+const RECENT_FAILURE_MS = 10_000;
+/** A topic-id miss refreshes Metadata at most this often. */
+const MISS_REFRESH_MS = 1000;
+/** Kafka's request.timeout.ms default. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const CLIENT_ID = "tributary-proxy";
+
+export class BrokerDirectory {
+  readonly #bootstrap: HostPort[];
+  readonly #filter: HostFilter;
+  readonly #refreshMs: number;
+  readonly #connectTimeoutMs: number;
+  readonly #log: Logger;
+  readonly #lookup: Lookup;
+
+  #advertised = new Map<string, HostPort>();
+  #topicNames = new Map<string, string>();
+  readonly #failedAt = new Map<string, number>();
+  #nextBootstrap = 0;
+  #refreshing: Promise<void> | undefined;
+  #missRefresh: Promise<void> | undefined;
+  #lastRefreshStart = Number.NEGATIVE_INFINITY;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+  readonly #sockets = new Set<Socket>();
+
+  constructor(options: BrokerDirectoryOptions) {
+    this.#bootstrap = options.bootstrap.map((b) => ({ host: normaliseHost(b.host), port: b.port }));
+    this.#filter = new HostFilter(options.allowHosts);
+    this.#refreshMs = options.metadataRefreshMs;
+    this.#connectTimeoutMs = options.connectTimeoutMs;
+    this.#log = options.log;
+    this.#lookup = options.lookup ?? defaultLookup;
+  }
+
+  /** First Metadata fetch; never rejects (a failure is logged and retried on the timer). */
+  async start(): Promise<void> {
+    this.#stopped = false;
+    await this.#refresh();
+    this.#schedule();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const socket of this.#sockets) socket.destroy();
+  }
+
+  /** Bootstrap brokers and the brokers the cluster advertises, without duplicates. */
+  allowed(): HostPort[] {
+    const all = new Map<string, HostPort>();
+    for (const b of this.#bootstrap) all.set(keyOf(b), b);
+    for (const [key, b] of this.#advertised) all.set(key, b);
+    return [...all.values()];
+  }
+
+  /**
+   * The address to connect to for a client's target, or TargetRefused. `/kafka` picks the next
+   * bootstrap broker (round robin, passing over ones that failed recently).
+   */
+  async resolve(target: Target): Promise<ResolvedTarget> {
+    if (target.kind === "bootstrap") return this.#resolveBootstrap();
+    const wanted = { host: normaliseHost(target.host), port: target.port };
+    if (!this.#isKnown(wanted)) {
+      // A broker may have joined since the last refresh; ask at most once a second.
+      await this.#refreshIfStale();
+      if (!this.#isKnown(wanted)) {
+        throw new TargetRefused(
+          `broker ${labelOf(wanted)} is not one of this gateway's Kafka brokers`,
+        );
+      }
+    }
+    return this.#check(wanted);
+  }
+
+  /** Tells the directory a connection to this target failed, so round robin passes it over. */
+  markFailed(target: Pick<ResolvedTarget, "host" | "port">): void {
+    this.#failedAt.set(keyOf({ host: normaliseHost(target.host), port: target.port }), Date.now());
+  }
+
+  /** The topic name for a Produce v13 topic id; a miss refreshes Metadata at most once a second. */
+  async topicNameForId(id: string): Promise<string | undefined> {
+    const known = this.#topicNames.get(id);
+    if (known !== undefined || id === ZERO_UUID) return known;
+    await this.#refreshIfStale();
+    return this.#topicNames.get(id);
+  }
+
+  async #resolveBootstrap(): Promise<ResolvedTarget> {
+    const n = this.#bootstrap.length;
+    const start = this.#nextBootstrap;
+    this.#nextBootstrap = (start + 1) % n;
+    const now = Date.now();
+    // Round-robin order from `start`, brokers that failed recently last (oldest failure first).
+    const order = Array.from({ length: n }, (_, i) => this.#bootstrap[(start + i) % n]!);
+    const failedAt = (b: HostPort) => this.#failedAt.get(keyOf(b)) ?? Number.NEGATIVE_INFINITY;
+    const fresh = order.filter((b) => now - failedAt(b) >= RECENT_FAILURE_MS);
+    const stale = order
+      .filter((b) => now - failedAt(b) < RECENT_FAILURE_MS)
+      .sort((a, b) => failedAt(a) - failedAt(b));
+    let lastRefusal: TargetRefused | undefined;
+    for (const broker of [...fresh, ...stale]) {
+      try {
+        return await this.#check(broker);
+      } catch (err) {
+        if (!(err instanceof TargetRefused)) throw err;
+        this.markFailed(broker);
+        lastRefusal = err;
+      }
+    }
+    throw lastRefusal ?? new TargetRefused("no bootstrap broker is configured");
+  }
+
+  /** --allow-hosts and name resolution for a broker already known to the directory. */
+  async #check(broker: HostPort): Promise<ResolvedTarget> {
+    const label = labelOf(broker);
+    const hostOk = this.#filter.hostMatches(broker.host);
+    const literal = ipFamily(broker.host);
+    if (literal !== 0) {
+      if (!hostOk && !this.#filter.addressMatches(broker.host, literal)) {
+        throw new TargetRefused(`broker ${label} is outside --allow-hosts`);
+      }
+      return { label, host: broker.host, port: broker.port, address: broker.host, family: literal };
+    }
+    let addresses: { address: string; family: 4 | 6 }[];
+    try {
+      addresses = await this.#lookup(broker.host);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      throw new TargetRefused(
+        `broker ${label}: cannot resolve ${broker.host}${typeof code === "string" ? ` (${code})` : ""}`,
+      );
+    }
+    const usable = addresses.filter(
+      (a) =>
+        isIP(a.address) === a.family &&
+        (hostOk || this.#filter.addressMatches(a.address, a.family)),
+    );
+    const chosen = usable[0];
+    if (chosen === undefined) {
+      throw new TargetRefused(
+        addresses.length === 0
+          ? `broker ${label}: ${broker.host} resolves to no address`
+          : `broker ${label} resolves only to addresses outside --allow-hosts`,
+      );
+    }
+    return {
+      label,
+      host: broker.host,
+      port: broker.port,
+      address: chosen.address,
+      family: chosen.family,
+    };
+  }
+
+  #isKnown(broker: HostPort): boolean {
+    const key = keyOf(broker);
+    return this.#advertised.has(key) || this.#bootstrap.some((b) => keyOf(b) === key);
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      void this.#refresh().finally(() => this.#schedule());
+    }, this.#refreshMs);
+    // The refresh timer alone must not keep the process alive.
+    this.#timer.unref();
+  }
+
+  /**
+   * A refresh for something the last Metadata did not know (a topic id, a broker). At most one
+   * a second, so unknown ids from a client cannot hammer the cluster; but a miss is never
+   * answered from stale data: one soon after the last refresh waits for the next slot. (A topic
+   * created a moment ago has an id the last refresh could not have seen.) Misses that arrive
+   * while one waits share it.
+   */
+  #refreshIfStale(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    this.#missRefresh ??= (async () => {
+      // A refresh under way may have been sent before the thing we miss existed.
+      if (this.#refreshing !== undefined) await this.#refreshing;
+      const wait = this.#lastRefreshStart + MISS_REFRESH_MS - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!this.#stopped) await this.#refresh();
+    })().finally(() => {
+      this.#missRefresh = undefined;
+    });
+    return this.#missRefresh;
+  }
+
+  /** One Metadata round: asks each known broker in turn until one answers. Never rejects. */
+  #refresh(): Promise<void> {
+    if (this.#refreshing !== undefined) return this.#refreshing;
+    this.#lastRefreshStart = Date.now();
+    const run = async () => {
+      const candidates = [...this.#bootstrap, ...this.#advertised.values()];
+      const seen = new Set<string>();
+      for (const broker of candidates) {
+        if (this.#stopped) return;
+        if (seen.has(keyOf(broker))) continue;
+        seen.add(keyOf(broker));
+        try {
+          const metadata = await this.#fetchMetadata(broker);
+          this.#apply(metadata, broker);
+          return;
+        } catch (err) {
+          this.#log.warn("metadata.error", { broker: labelOf(broker), error: err });
+        }
+      }
+    };
+    this.#refreshing = run().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  #apply(metadata: MetadataResponse, from: HostPort): void {
+    const advertised = new Map<string, HostPort>();
+    for (const b of metadata.brokers) {
+      const hp = { host: normaliseHost(b.host), port: b.port };
+      advertised.set(keyOf(hp), hp);
+    }
+    const names = new Map<string, string>();
+    for (const t of metadata.topics) {
+      if (t.name !== null && t.topicId !== ZERO_UUID) names.set(t.topicId, t.name);
+    }
+    const changed = [...advertised.keys()].join() !== [...this.#advertised.keys()].join();
+    this.#advertised = advertised;
+    this.#topicNames = names;
+    // Info when the set of brokers changes, debug for the routine refresh.
+    this.#log[changed ? "info" : "debug"]("metadata.refresh", {
+      from: labelOf(from),
+      brokers: [...advertised.values()].map(labelOf),
+      topics: names.size,
+    });
+  }
+
+  /** One-shot: connect, ApiVersions, Metadata (all topics), close. */
+  async #fetchMetadata(broker: HostPort): Promise<MetadataResponse> {
+    const conn = await OneShotConnection.open(broker, this.#connectTimeoutMs);
+    this.#sockets.add(conn.socket);
+    try {
+      // Ask at our highest ApiVersions; an older broker answers UNSUPPORTED_VERSION with its own
+      // range, and we ask again at the version both speak (KIP-511).
+      let versions = await conn.request(ApiVersionsApi, CLIENT_VERSIONS[ApiKey.ApiVersions].max, {
+        clientSoftwareName: CLIENT_ID,
+        clientSoftwareVersion: "0.1.0",
+      });
+      if (versions.errorCode === 35) {
+        const retry = negotiateVersions(versions).version(ApiKey.ApiVersions);
+        versions = await conn.request(ApiVersionsApi, retry, {
+          clientSoftwareName: CLIENT_ID,
+          clientSoftwareVersion: "0.1.0",
+        });
+      }
+      if (versions.errorCode !== 0)
+        throw new Error(`ApiVersions answered error code ${versions.errorCode}`);
+      const version = negotiateVersions(versions).version(ApiKey.Metadata);
+      const metadata = await conn.request(MetadataApi, version, {
+        topics: null,
+        allowAutoTopicCreation: false,
+      });
+      if (metadata.errorCode !== 0)
+        throw new Error(`Metadata answered error code ${metadata.errorCode}`);
+      return metadata;
+    } finally {
+      this.#sockets.delete(conn.socket);
+      conn.socket.destroy();
+    }
+  }
+}
+
+/** A TCP connection for sequential requests, one in flight at a time. */
+class OneShotConnection {
+  readonly socket: Socket;
+  readonly #splitter = new FrameSplitter();
+  #correlationId = 0;
+  #waiting: ((frame: Uint8Array | Error) => void) | undefined;
+  #failure: Error | undefined;
+
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    socket.on("data", (chunk: Buffer) => {
+      let frames: Uint8Array[];
+      try {
+        frames = this.#splitter.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+      } catch (err) {
+        this.#fail(err as Error);
+        return;
+      }
+      for (const frame of frames) this.#take(frame);
+    });
+    socket.on("error", (err) => this.#fail(err));
+    socket.on("close", () => this.#fail(new Error("the broker closed the connection")));
+  }
+
+  static open(broker: HostPort, timeoutMs: number): Promise<OneShotConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: broker.host, port: broker.port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`no TCP connection to ${labelOf(broker)} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        socket.removeListener("error", onError);
+        resolve(new OneShotConnection(socket));
+      });
+      const onError = (err: Error) => {
+        clearTimeout(timer);
+        reject(err);
+      };
+      socket.once("error", onError);
+    });
+  }
+
+  async request<Req, Res>(api: ApiCodec<Req, Res>, version: number, body: Req): Promise<Res> {
+    if (this.#failure !== undefined) throw this.#failure;
+    const correlationId = ++this.#correlationId;
+    const answer = new Promise<Uint8Array | Error>((resolve) => {
+      this.#waiting = resolve;
+    });
+    this.socket.write(
+      encodeRequestFrame(api, version, { correlationId, clientId: CLIENT_ID }, body),
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<Error>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve(
+            new Error(`${api.name} v${version} got no answer within ${REQUEST_TIMEOUT_MS} ms`),
+          ),
+        REQUEST_TIMEOUT_MS,
+      );
+    });
+    const frame = await Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+    this.#waiting = undefined;
+    if (frame instanceof Error) throw frame;
+    const decoded = decodeResponseFrame(api, version, frame);
+    if (decoded.correlationId !== correlationId) {
+      throw new Error(
+        `${api.name} answer has correlation id ${decoded.correlationId}, expected ${correlationId}`,
+      );
+    }
+    return decoded.body;
+  }
+
+  #take(frame: Uint8Array): void {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting === undefined) {
+      this.#fail(
+        new Error(`unexpected response (correlation id ${peekResponseCorrelationId(frame)})`),
+      );
+      return;
+    }
+    waiting(frame);
+  }
+
+  #fail(err: Error): void {
+    this.#failure ??= err;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    waiting?.(this.#failure);
+  }
+}
+
+function ipFamily(text: string): 0 | 4 | 6 {
+  const family = isIP(text);
+  return family === 4 || family === 6 ? family : 0;
+}
+
+async function defaultLookup(host: string): Promise<{ address: string; family: 4 | 6 }[]> {
+  const answers = await dnsLookup(host, { all: true, verbatim: true });
+  return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+}
+
+/** Lowercase names; IPv6 in the canonical RFC 5952 form, as target.ts writes it. */
+function normaliseHost(host: string): string {
+  const bare = host.replace(/^\[(.*)\]$/, "$1");
+  if (isIP(bare) === 6) return new URL(`http://[${bare}]/`).hostname.slice(1, -1);
+  return bare.toLowerCase();
+}
+
+function keyOf(b: HostPort): string {
+  return labelOf(b);
+}
+
+function labelOf(b: HostPort): string {
+  return isIP(b.host) === 6 ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`;
+}

@@ -1,0 +1,619 @@
+/**
+ * Gateway configuration from flags, environment variables and a JSON file, validated up front
+ * so the gateway either starts with a config that makes sense or says exactly what is wrong.
+ *
+ * Precedence per field: flag > TRIBUTARY_PROXY_<FLAG> environment variable > `--config` JSON
+ * file (camelCase keys) > default. A list given at a higher level replaces the lower one whole.
+ * Unknown flags, unknown TRIBUTARY_PROXY_* variables and unknown file keys are errors: a typo
+ * in a security setting must not be silently ignored.
+ *
+ * Safe defaults (DESIGN.md "The gateway contract"): listen on 127.0.0.1; refuse to start
+ * without --token or --jwt-secret unless --no-auth is given; --allow-topics is required.
+ */
+import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { parseHostPattern } from "./brokers.js";
+import { parseTargetPath, TargetError } from "./target.js";
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  bootstrap: HostPort[];
+  allowTopics: string[];
+  tokens: string[];
+  jwtSecret: string | undefined;
+  jwtAudience: string;
+  noAuth: boolean;
+  allowOrigins: string[];
+  allowHosts: string[];
+  staticDir: string | undefined;
+  maxRequestBytes: number;
+  maxConnections: number;
+  maxConnectionsPerClient: number;
+  idleTimeoutMs: number;
+  pingIntervalMs: number;
+  connectTimeoutMs: number;
+  metadataRefreshMs: number;
+  shutdownGraceMs: number;
+  highWaterMark: number;
+  saslPassthrough: boolean;
+  logLevel: LogLevel;
+}
+
+/** A value that cannot be used: names the field, the rule and what was received. */
+export class ConfigError extends Error {
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(message);
+    this.name = "ConfigError";
+    this.field = field;
+  }
+}
+
+/** Thrown by loadConfig for --help / -h; its message is USAGE. */
+export class HelpRequested extends Error {
+  constructor() {
+    super(USAGE);
+    this.name = "HelpRequested";
+  }
+}
+
+type Kind = "string" | "int" | "list" | "bool";
+type Key = keyof GatewayConfig;
+
+interface Field {
+  key: Key;
+  flag: string;
+  kind: Kind;
+  help: string;
+  /** Shown in USAGE; the value itself comes from DEFAULTS. */
+  shownDefault?: string;
+  secret?: boolean;
+  /** Smallest and largest integer accepted. */
+  min?: number;
+  max?: number;
+}
+
+const MAX_TIMER_MS = 2_147_483_647; // setTimeout's limit
+
+const FIELDS: readonly Field[] = [
+  { key: "host", flag: "host", kind: "string", help: "address to listen on" },
+  {
+    key: "port",
+    flag: "port",
+    kind: "int",
+    min: 0,
+    max: 65535,
+    help: "port to listen on (0 = any free port)",
+  },
+  {
+    key: "bootstrap",
+    flag: "bootstrap",
+    kind: "list",
+    help: "Kafka bootstrap brokers, host:port[,...] (required)",
+  },
+  {
+    key: "allowTopics",
+    flag: "allow-topics",
+    kind: "list",
+    help: "topic globs clients may use, e.g. 'events-*' or '*' (required)",
+  },
+  {
+    key: "tokens",
+    flag: "token",
+    kind: "list",
+    secret: true,
+    help: "static bearer token (repeatable or comma-separated; 16+ characters)",
+  },
+  {
+    key: "jwtSecret",
+    flag: "jwt-secret",
+    kind: "string",
+    secret: true,
+    help: "HS256 secret for JWT bearer tokens (32+ bytes)",
+  },
+  { key: "jwtAudience", flag: "jwt-audience", kind: "string", help: "required JWT aud claim" },
+  {
+    key: "noAuth",
+    flag: "no-auth",
+    kind: "bool",
+    help: "run without authentication (explicit opt-out)",
+  },
+  {
+    key: "allowOrigins",
+    flag: "allow-origin",
+    kind: "list",
+    help: "browser origins allowed, e.g. https://app.example.com; '*' = any",
+  },
+  {
+    key: "allowHosts",
+    flag: "allow-hosts",
+    kind: "list",
+    help: "narrow broker targets to host globs or CIDRs, e.g. '*.kafka.internal,10.0.0.0/8'",
+  },
+  {
+    key: "staticDir",
+    flag: "static",
+    kind: "string",
+    help: "serve the files in this directory over HTTP",
+  },
+  {
+    key: "maxRequestBytes",
+    flag: "max-request-bytes",
+    kind: "int",
+    min: 1,
+    max: 104_857_600,
+    help: "largest Kafka request accepted",
+  },
+  {
+    key: "maxConnections",
+    flag: "max-connections",
+    kind: "int",
+    min: 1,
+    max: 1_000_000,
+    help: "open sessions in total (503 past it)",
+  },
+  {
+    key: "maxConnectionsPerClient",
+    flag: "max-connections-per-client",
+    kind: "int",
+    min: 1,
+    max: 1_000_000,
+    help: "open sessions per token, or per IP without auth",
+  },
+  {
+    key: "idleTimeoutMs",
+    flag: "idle-timeout-ms",
+    kind: "int",
+    min: 1,
+    max: MAX_TIMER_MS,
+    help: "close a session with no bytes either way",
+  },
+  {
+    key: "pingIntervalMs",
+    flag: "ping-interval-ms",
+    kind: "int",
+    min: 1,
+    max: MAX_TIMER_MS,
+    help: "WebSocket ping interval; no pong by the next ping ends the session",
+  },
+  {
+    key: "connectTimeoutMs",
+    flag: "connect-timeout-ms",
+    kind: "int",
+    min: 1,
+    max: MAX_TIMER_MS,
+    help: "broker TCP connect timeout",
+  },
+  {
+    key: "metadataRefreshMs",
+    flag: "metadata-refresh-ms",
+    kind: "int",
+    min: 100,
+    max: MAX_TIMER_MS,
+    help: "how often to refresh the advertised brokers",
+  },
+  {
+    key: "shutdownGraceMs",
+    flag: "shutdown-grace-ms",
+    kind: "int",
+    min: 0,
+    max: MAX_TIMER_MS,
+    help: "on SIGTERM, time sessions get before close 1001",
+  },
+  {
+    key: "highWaterMark",
+    flag: "high-water-mark",
+    kind: "int",
+    min: 1,
+    max: 1_073_741_824,
+    help: "bytes queued toward a WebSocket before broker reads pause",
+  },
+  {
+    key: "saslPassthrough",
+    flag: "sasl-passthrough",
+    kind: "bool",
+    help: "let clients' SaslHandshake/SaslAuthenticate through",
+  },
+  { key: "logLevel", flag: "log-level", kind: "string", help: "debug, info, warn or error" },
+];
+
+export const DEFAULTS: Readonly<GatewayConfig> = Object.freeze({
+  host: "127.0.0.1",
+  port: 8080,
+  bootstrap: [],
+  allowTopics: [],
+  tokens: [],
+  jwtSecret: undefined,
+  jwtAudience: "tributary",
+  noAuth: false,
+  allowOrigins: [],
+  allowHosts: [],
+  staticDir: undefined,
+  // Kafka's producer max.request.size default.
+  maxRequestBytes: 1_048_576,
+  maxConnections: 1000,
+  maxConnectionsPerClient: 64,
+  idleTimeoutMs: 300_000,
+  pingIntervalMs: 30_000,
+  connectTimeoutMs: 10_000,
+  metadataRefreshMs: 60_000,
+  shutdownGraceMs: 10_000,
+  highWaterMark: 1_048_576,
+  saslPassthrough: false,
+  logLevel: "info",
+});
+
+export const ENV_PREFIX = "TRIBUTARY_PROXY_";
+const CONFIG_FLAG = "config";
+const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+const MIN_TOKEN_CHARS = 16;
+// RFC 7518 §3.2: an HS256 key must be at least as long as the hash, 256 bits.
+const MIN_JWT_SECRET_BYTES = 32;
+// RFC 7230 tchar: what a Sec-WebSocket-Protocol entry (`bearer.<token>`) may hold.
+const TCHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// Kafka topic characters (Topic.java: [a-zA-Z0-9._-]) plus the two glob wildcards.
+const TOPIC_GLOB = /^[a-zA-Z0-9._\-*?]+$/;
+
+const byFlag = new Map(FIELDS.map((f) => [f.flag, f]));
+const envName = (flag: string) => ENV_PREFIX + flag.toUpperCase().replace(/-/g, "_");
+
+/** Where a raw value came from, for messages: "--port", "TRIBUTARY_PROXY_PORT", "port in app.json". */
+interface Raw {
+  value: unknown;
+  source: string;
+}
+
+export function loadConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  readFile: (path: string) => string = (path) => readFileSync(path, "utf8"),
+): GatewayConfig {
+  if (argv.includes("--help") || argv.includes("-h")) throw new HelpRequested();
+  const fromFlags = parseFlags(argv);
+  const fromEnv = parseEnv(env);
+  const configPath =
+    (fromFlags.get(CONFIG_FLAG)?.value as string | undefined) ??
+    (fromEnv.get(CONFIG_FLAG)?.value as string | undefined);
+  const fromFile =
+    configPath === undefined ? new Map<string, Raw>() : parseFile(configPath, readFile);
+
+  const config: Record<string, unknown> = { ...DEFAULTS };
+  for (const field of FIELDS) {
+    const raw = fromFlags.get(field.flag) ?? fromEnv.get(field.flag) ?? fromFile.get(field.flag);
+    if (raw !== undefined) config[field.key] = convert(field, raw);
+  }
+  return validate(config as unknown as GatewayConfig, fromFlags, fromEnv, fromFile);
+}
+
+function parseFlags(argv: readonly string[]): Map<string, Raw> {
+  const out = new Map<string, Raw>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("--") || arg === "--") {
+      throw new ConfigError(
+        "argv",
+        `unexpected argument ${describe(arg)}: options start with --; see --help`,
+      );
+    }
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const field = byFlag.get(name);
+    if (field === undefined && name !== CONFIG_FLAG) {
+      throw new ConfigError("argv", `unknown option --${name.slice(0, 60)}; see --help`);
+    }
+    const source = `--${name}`;
+    let value: string | true;
+    if (field?.kind === "bool") {
+      value = eq < 0 ? true : arg.slice(eq + 1);
+    } else if (eq >= 0) {
+      value = arg.slice(eq + 1);
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith("--")) {
+        throw new ConfigError(field?.key ?? CONFIG_FLAG, `${source}: needs a value; received none`);
+      }
+      value = next;
+      i++;
+    }
+    const seen = out.get(name);
+    if (seen !== undefined && field?.kind !== "list") {
+      throw new ConfigError(field?.key ?? CONFIG_FLAG, `${source}: given more than once`);
+    }
+    const pieces = seen === undefined ? [] : (seen.value as string[]);
+    out.set(name, {
+      source,
+      value: field?.kind === "list" ? [...pieces, ...splitList(value as string)] : value,
+    });
+  }
+  return out;
+}
+
+function parseEnv(env: Readonly<Record<string, string | undefined>>): Map<string, Raw> {
+  const out = new Map<string, Raw>();
+  const known = new Map(
+    [...FIELDS.map((f) => f.flag), CONFIG_FLAG].map((flag) => [envName(flag), flag]),
+  );
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(ENV_PREFIX)) continue;
+    const flag = known.get(name);
+    if (flag === undefined) {
+      throw new ConfigError(
+        "env",
+        `unknown environment variable ${name}; see --help for the names`,
+      );
+    }
+    // An empty variable reads as unset, as `VAR= cmd` is the shell's way to clear one.
+    if (value === undefined || value === "") continue;
+    const kind = byFlag.get(flag)?.kind;
+    out.set(flag, { source: name, value: kind === "list" ? splitList(value) : value });
+  }
+  return out;
+}
+
+function parseFile(path: string, readFile: (path: string) => string): Map<string, Raw> {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    throw new ConfigError(
+      CONFIG_FLAG,
+      `--config: cannot read ${path}${typeof code === "string" ? ` (${code})` : ""}`,
+    );
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    // JSON.parse messages can quote the text around the error, which may hold a secret: keep
+    // only the position.
+    const at = /position (\d+)/.exec(String((err as Error).message))?.[1];
+    throw new ConfigError(
+      CONFIG_FLAG,
+      `--config: ${path} is not valid JSON${at === undefined ? "" : ` (at position ${at})`}`,
+    );
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new ConfigError(
+      CONFIG_FLAG,
+      `--config: ${path} must hold a JSON object; received ${describe(data)}`,
+    );
+  }
+  const out = new Map<string, Raw>();
+  for (const [key, value] of Object.entries(data)) {
+    const field = FIELDS.find((f) => f.key === key);
+    if (field === undefined) {
+      throw new ConfigError(
+        CONFIG_FLAG,
+        `--config: unknown key ${describe(key, false)} in ${path}; keys are the camelCase field names, see --help`,
+      );
+    }
+    const source = `${key} in ${path}`;
+    if (field.kind === "list" && typeof value === "string")
+      out.set(field.flag, { source, value: splitList(value) });
+    else out.set(field.flag, { source, value });
+  }
+  return out;
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+/** Raw value → typed value of the field's kind; throws ConfigError naming the source. */
+function convert(field: Field, raw: Raw): unknown {
+  const { value, source } = raw;
+  const fail = (rule: string): never => {
+    throw new ConfigError(
+      field.key,
+      `${source}: ${rule}; received ${describe(value, field.secret)}`,
+    );
+  };
+  switch (field.kind) {
+    case "bool":
+      if (typeof value === "boolean") return value;
+      if (value === true || value === "true" || value === "1") return true;
+      if (value === "false" || value === "0") return false;
+      return fail("must be true or false (or 1 or 0)");
+    case "int": {
+      const n =
+        typeof value === "number"
+          ? value
+          : typeof value === "string" && /^(?:0|[1-9][0-9]*)$/.test(value)
+            ? Number(value)
+            : Number.NaN;
+      if (!Number.isSafeInteger(n)) return fail(`must be a whole number ${field.min}-${field.max}`);
+      if (n < field.min! || n > field.max!) return fail(`must be ${field.min}-${field.max}`);
+      return n;
+    }
+    case "list":
+      if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+        return fail("must be a list of strings (comma-separated, or a JSON array)");
+      }
+      return value.map((v) => v.trim()).filter((v) => v !== "");
+    case "string":
+      if (typeof value !== "string" || value === "") return fail("must be a non-empty string");
+      return value;
+  }
+}
+
+/** Cross-field and per-value rules on the merged config. */
+function validate(config: GatewayConfig, ...sources: ReadonlyMap<string, Raw>[]): GatewayConfig {
+  const sourceOf = (flag: string): string => {
+    for (const s of sources) {
+      const raw = s.get(flag);
+      if (raw !== undefined) return raw.source;
+    }
+    return `--${flag}`;
+  };
+  const fail = (key: Key, rule: string, received: string): never => {
+    const field = FIELDS.find((f) => f.key === key)!;
+    throw new ConfigError(key, `${sourceOf(field.flag)}: ${rule}; received ${received}`);
+  };
+
+  if (!isIP(config.host) && !/^[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(config.host)) {
+    fail("host", "must be an IP address or a hostname", describe(config.host));
+  }
+
+  if (config.bootstrap.length === 0)
+    fail("bootstrap", "is required: at least one host:port", "none");
+  config.bootstrap = config.bootstrap.map((entry) => {
+    const text = entry as unknown as string;
+    try {
+      const target = parseTargetPath(`/kafka/${text}`);
+      if (target.kind === "broker") return { host: target.host, port: target.port };
+    } catch (err) {
+      if (!(err instanceof TargetError)) throw err;
+      return fail("bootstrap", `each entry must be host:port (${err.message})`, describe(text));
+    }
+    return fail("bootstrap", "each entry must be host:port", describe(text));
+  });
+
+  if (config.allowTopics.length === 0) {
+    fail("allowTopics", "is required: topic globs clients may produce to ('*' for all)", "none");
+  }
+  for (const glob of config.allowTopics) {
+    if (!TOPIC_GLOB.test(glob)) {
+      fail(
+        "allowTopics",
+        "globs may hold only topic characters [a-zA-Z0-9._-] and the wildcards * and ?",
+        describe(glob),
+      );
+    }
+  }
+
+  for (const token of config.tokens) {
+    if (token.length < MIN_TOKEN_CHARS) {
+      fail(
+        "tokens",
+        `each token must be at least ${MIN_TOKEN_CHARS} characters`,
+        describe(token, true),
+      );
+    }
+    if (!TCHARS.test(token)) {
+      fail(
+        "tokens",
+        "tokens may hold only HTTP token characters (letters, digits, !#$%&'*+-.^_`|~) so they fit in Sec-WebSocket-Protocol",
+        describe(token, true),
+      );
+    }
+  }
+  if (
+    config.jwtSecret !== undefined &&
+    Buffer.byteLength(config.jwtSecret) < MIN_JWT_SECRET_BYTES
+  ) {
+    fail(
+      "jwtSecret",
+      `must be at least ${MIN_JWT_SECRET_BYTES} bytes (RFC 7518 §3.2)`,
+      describe(config.jwtSecret, true),
+    );
+  }
+  const hasAuth = config.tokens.length > 0 || config.jwtSecret !== undefined;
+  if (config.noAuth && hasAuth) {
+    fail("noAuth", "cannot be combined with --token or --jwt-secret", "--no-auth with credentials");
+  }
+  if (!config.noAuth && !hasAuth) {
+    fail(
+      "tokens",
+      "the gateway will not start without auth: give --token or --jwt-secret, or --no-auth to run open",
+      "none",
+    );
+  }
+
+  config.allowOrigins = config.allowOrigins.map((origin) => {
+    const normalised = normaliseOrigin(origin);
+    return (
+      normalised ??
+      fail(
+        "allowOrigins",
+        "each entry must be '*', 'null' or an http(s) origin like https://app.example.com (no path)",
+        describe(origin),
+      )
+    );
+  });
+
+  for (const pattern of config.allowHosts) {
+    try {
+      parseHostPattern(pattern);
+    } catch (err) {
+      fail("allowHosts", (err as Error).message, describe(pattern));
+    }
+  }
+
+  if (!LOG_LEVELS.includes(config.logLevel)) {
+    fail("logLevel", `must be one of ${LOG_LEVELS.join(", ")}`, describe(config.logLevel));
+  }
+  return config;
+}
+
+/** `https://App.example.com:443/` → `https://app.example.com`; undefined when not an origin. */
+function normaliseOrigin(text: string): string | undefined {
+  if (text === "*" || text === "null") return text;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "")
+    return undefined;
+  if (url.pathname !== "/" || /^[a-z]+:\/\/[^/]*\/./i.test(text)) return undefined;
+  return url.origin;
+}
+
+/** A received value for a message; secrets are described by length only. */
+function describe(value: unknown, secret = false): string {
+  if (secret)
+    return typeof value === "string"
+      ? `a value of ${value.length} characters (not shown)`
+      : "a value (not shown)";
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (value === null || typeof value !== "object") return String(value);
+  return "an object";
+}
+
+function usageLine(field: Field): string {
+  const value =
+    field.kind === "bool"
+      ? ""
+      : field.kind === "int"
+        ? " <n>"
+        : field.kind === "list"
+          ? " <a,b>"
+          : " <value>";
+  const fallback = DEFAULTS[field.key];
+  const shown =
+    field.shownDefault ??
+    (Array.isArray(fallback) || fallback === undefined || fallback === false
+      ? undefined
+      : String(fallback));
+  const left = `  --${field.flag}${value}`;
+  const right = `${field.help}${shown === undefined ? "" : ` [default: ${shown}]`}`;
+  return `${left.padEnd(36)}${right}\n${" ".repeat(36)}env ${envName(field.flag)}`;
+}
+
+export const USAGE = `Usage: tributary-proxy --bootstrap host:port --allow-topics <globs> (--token <t> | --jwt-secret <s> | --no-auth) [options]
+
+A WebSocket-to-Kafka gateway for Tributary producers in browsers and edge runtimes.
+Clients connect to ws://<host>:<port>/kafka (a bootstrap broker) or /kafka/<broker host>:<port>.
+
+Options (flag > environment variable > --config file > default):
+${FIELDS.map(usageLine).join("\n")}
+  --config <file>                   JSON file with the camelCase field names as keys
+${" ".repeat(36)}env ${envName(CONFIG_FLAG)}
+  --help                            print this and exit
+`;
