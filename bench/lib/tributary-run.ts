@@ -21,6 +21,8 @@ export interface TributaryRunConfig {
   /** Bound on each phase (warm-up, measured): produce loop plus flush. */
   timeoutMs: number;
   progress: (line: string) => void;
+  /** Added to the producer's options (e.g. the WebSocket constructor for a gateway bootstrap). */
+  extraOptions?: Record<string, unknown>;
 }
 
 export interface TributaryResult {
@@ -182,6 +184,7 @@ export async function runTributary(config: TributaryRunConfig): Promise<Tributar
     lingerMs: c.lingerMs,
     batchBytes: c.batchBytes,
     bufferBytes: c.bufferBytes,
+    ...c.extraOptions,
   });
 
   // Warm-up acks count toward the offsets check: they hold the topic's first offsets.
