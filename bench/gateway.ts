@@ -12,7 +12,7 @@
  * deletes them at the end, also on Ctrl-C and errors. Progress goes to stderr; the table and one
  * JSON line to stdout. Exit code 1 when any record failed.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
@@ -163,13 +163,19 @@ interface GatewayProcess {
   port: number;
 }
 
-/** Starts `tributary-proxy` from the sources on a free port; resolves once it says where it listens. */
+/**
+ * Starts `tributary-proxy` as users run it (the built proxy/dist/cli.js, brought up to date with
+ * `tsc -b` first) on a free port; resolves once it says where it listens.
+ */
 function startGateway(bootstrap: string, topicGlob: string): Promise<GatewayProcess> {
+  progress("gateway: building (tsc -b) so that the gateway runs as users run it, from dist");
+  const built = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-b"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (built.status !== 0) throw new Error(`tsc -b failed with ${built.status ?? built.signal}`);
   const args = [
-    "--conditions=source",
-    "--import",
-    "tsx",
-    join(root, "proxy/src/cli.ts"),
+    join(root, "proxy/dist/cli.js"),
     "--port",
     "0",
     "--bootstrap",
@@ -209,10 +215,11 @@ function startGateway(bootstrap: string, topicGlob: string): Promise<GatewayProc
         resolve({ child, pid: child.pid, url: `ws://${m[1]}:${m[2]}/kafka`, port: Number(m[2]) });
       }
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (chunk: Buffer) => {
+    // The start-up line goes to stderr; stdout carries the JSON logs.
+    child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
     });
+    child.stderr!.on("data", onData);
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`the gateway exited with ${code} before it listened:\n${out}`));
@@ -268,11 +275,6 @@ async function main(): Promise<number> {
   const began = performance.now();
   const broker = await ensureBroker();
   const prefix = "bench-gw";
-  progress(`topics: creating two with ${opts.partitions} partitions`);
-  const [tcpTopic, gwTopic] = await Promise.all([
-    freshTopic(`${prefix}-tcp`, broker.bootstrap),
-    freshTopic(`${prefix}-ws`, broker.bootstrap),
-  ]);
   progress("gateway: starting tributary-proxy (no auth, loopback only, topics t-bench-gw-*)");
   const gw = await startGateway(broker.bootstrap, `t-${prefix}-*`);
   progress(`gateway: listening at ${gw.url} (pid ${gw.pid})`);
@@ -283,12 +285,13 @@ async function main(): Promise<number> {
       progress(
         `round ${i + 1}/${opts.rounds}: ${mode === "tcp" ? "direct TCP" : "through the gateway"}`,
       );
-      const cpu0 = cpuSecondsOf(gw.pid);
-      const result = await runOnce(
-        mode,
-        mode === "tcp" ? broker.bootstrap : gw.url,
-        mode === "tcp" ? tcpTopic : gwTopic,
+      // A fresh topic per run: the run checks that its acks cover the offsets from 0 exactly.
+      const topic = await freshTopic(
+        `${prefix}-${mode === "tcp" ? "tcp" : "ws"}`,
+        broker.bootstrap,
       );
+      const cpu0 = cpuSecondsOf(gw.pid);
+      const result = await runOnce(mode, mode === "tcp" ? broker.bootstrap : gw.url, topic);
       const cpu1 = cpuSecondsOf(gw.pid);
       const wireMB = result.batchMBPerSec * result.seconds;
       rounds.push({

@@ -8,30 +8,19 @@
  * Names are resolved once, here, and the gateway connects to the address that was checked
  * (ResolvedTarget.address), so DNS cannot answer differently between the check and the connect.
  *
- * The directory learns advertised brokers and topic ids by asking the cluster itself: a
- * one-shot connection that sends ApiVersions, negotiates versions, then Metadata for all topics
- * (topics: null), whose answer carries each topic's id for Produce v13 (KIP-516).
+ * The directory learns advertised brokers and topic ids by asking the cluster itself
+ * (metadata-client.ts): a one-shot connection that sends ApiVersions, negotiates versions, then
+ * Metadata for all topics (topics: null), whose answer carries each topic's id for Produce v13
+ * (KIP-516). --allow-hosts patterns are parsed and matched in host-patterns.ts.
  */
 import { lookup as dnsLookup } from "node:dns/promises";
-import { BlockList, connect, isIP, type Socket } from "node:net";
-import {
-  type ApiCodec,
-  ApiKey,
-  ApiVersionsApi,
-  CLIENT_VERSIONS,
-  decodeResponseFrame,
-  encodeRequestFrame,
-  FrameSplitter,
-  MetadataApi,
-  type MetadataResponse,
-  negotiateVersions,
-  peekResponseCorrelationId,
-  ZERO_UUID,
-} from "@tributary/protocol";
+import { isIP, type Socket } from "node:net";
+import { type MetadataResponse, ZERO_UUID } from "@tributary/protocol";
 import type { HostPort } from "./config.js";
+import { HostFilter, ipFamily, labelOf } from "./host-patterns.js";
 import type { Logger } from "./log.js";
+import { fetchMetadata } from "./metadata-client.js";
 import type { Target } from "./target.js";
-import { globMatches } from "./topics.js";
 
 export interface ResolvedTarget {
   /** host:port as the client named it, IPv6 in brackets; for logs and close reasons. */
@@ -62,80 +51,10 @@ export interface BrokerDirectoryOptions {
   lookup?: Lookup;
 }
 
-export type HostPattern =
-  | { kind: "glob"; glob: string }
-  | { kind: "cidr"; address: string; prefix: number; family: 4 | 6 };
-
-const HOST_GLOB = /^[a-z0-9._*?-]+$/;
-
-/**
- * One --allow-hosts entry: a CIDR (`10.0.0.0/8`, `::1/128`), an IP literal (a one-address CIDR)
- * or a hostname glob (`*.kafka.internal`). Throws an Error whose message is the rule broken.
- */
-export function parseHostPattern(text: string): HostPattern {
-  const slash = text.indexOf("/");
-  const addressText = (slash < 0 ? text : text.slice(0, slash)).replace(/^\[(.*)\]$/, "$1");
-  const family = ipFamily(addressText);
-  if (slash >= 0) {
-    const prefixText = text.slice(slash + 1);
-    const max = family === 6 ? 128 : 32;
-    if (family === 0) throw new Error("a CIDR must start with an IPv4 or IPv6 address");
-    if (!/^(?:0|[1-9][0-9]{0,2})$/.test(prefixText) || Number(prefixText) > max) {
-      throw new Error(`a CIDR prefix length must be 0-${max}`);
-    }
-    return { kind: "cidr", address: addressText, prefix: Number(prefixText), family };
-  }
-  if (family !== 0)
-    return { kind: "cidr", address: addressText, prefix: family === 6 ? 128 : 32, family };
-  const glob = text.toLowerCase();
-  if (!HOST_GLOB.test(glob)) {
-    throw new Error(
-      "a host pattern is a CIDR, an IP address or a hostname glob of [a-z0-9.-_] with * and ?",
-    );
-  }
-  return { kind: "glob", glob };
-}
-
-/**
- * --allow-hosts as one check. A target passes when its host (as named) matches a glob, or the
- * address it resolves to lies in a CIDR. With no patterns every address passes.
- */
-class HostFilter {
-  readonly #globs: string[] = [];
-  readonly #cidrs = new BlockList();
-  readonly #hasCidrs: boolean;
-  readonly narrows: boolean;
-
-  constructor(patterns: readonly string[]) {
-    let cidrs = 0;
-    for (const text of patterns) {
-      const p = parseHostPattern(text);
-      if (p.kind === "glob") this.#globs.push(p.glob);
-      else {
-        this.#cidrs.addSubnet(p.address, p.prefix, p.family === 6 ? "ipv6" : "ipv4");
-        cidrs++;
-      }
-    }
-    this.#hasCidrs = cidrs > 0;
-    this.narrows = patterns.length > 0;
-  }
-
-  hostMatches(host: string): boolean {
-    return !this.narrows || this.#globs.some((g) => globMatches(g, host));
-  }
-
-  addressMatches(address: string, family: 4 | 6): boolean {
-    return this.#hasCidrs && this.#cidrs.check(address, family === 6 ? "ipv6" : "ipv4");
-  }
-}
-
 /** How long a bootstrap broker that failed is passed over by round robin. */
 const RECENT_FAILURE_MS = 10_000;
 /** A topic-id miss refreshes Metadata at most this often. */
 const MISS_REFRESH_MS = 1000;
-/** Kafka's request.timeout.ms default. */
-const REQUEST_TIMEOUT_MS = 30_000;
-const CLIENT_ID = "tributary-proxy";
 
 export class BrokerDirectory {
   readonly #bootstrap: HostPort[];
@@ -333,7 +252,7 @@ export class BrokerDirectory {
         if (seen.has(keyOf(broker))) continue;
         seen.add(keyOf(broker));
         try {
-          const metadata = await this.#fetchMetadata(broker);
+          const metadata = await fetchMetadata(broker, this.#connectTimeoutMs, this.#sockets);
           this.#apply(metadata, broker);
           return;
         } catch (err) {
@@ -367,140 +286,6 @@ export class BrokerDirectory {
       topics: names.size,
     });
   }
-
-  /** One-shot: connect, ApiVersions, Metadata (all topics), close. */
-  async #fetchMetadata(broker: HostPort): Promise<MetadataResponse> {
-    const conn = await OneShotConnection.open(broker, this.#connectTimeoutMs);
-    this.#sockets.add(conn.socket);
-    try {
-      // Ask at our highest ApiVersions; an older broker answers UNSUPPORTED_VERSION with its own
-      // range, and we ask again at the version both speak (KIP-511).
-      let versions = await conn.request(ApiVersionsApi, CLIENT_VERSIONS[ApiKey.ApiVersions].max, {
-        clientSoftwareName: CLIENT_ID,
-        clientSoftwareVersion: "0.1.0",
-      });
-      if (versions.errorCode === 35) {
-        const retry = negotiateVersions(versions).version(ApiKey.ApiVersions);
-        versions = await conn.request(ApiVersionsApi, retry, {
-          clientSoftwareName: CLIENT_ID,
-          clientSoftwareVersion: "0.1.0",
-        });
-      }
-      if (versions.errorCode !== 0)
-        throw new Error(`ApiVersions answered error code ${versions.errorCode}`);
-      const version = negotiateVersions(versions).version(ApiKey.Metadata);
-      const metadata = await conn.request(MetadataApi, version, {
-        topics: null,
-        allowAutoTopicCreation: false,
-      });
-      if (metadata.errorCode !== 0)
-        throw new Error(`Metadata answered error code ${metadata.errorCode}`);
-      return metadata;
-    } finally {
-      this.#sockets.delete(conn.socket);
-      conn.socket.destroy();
-    }
-  }
-}
-
-/** A TCP connection for sequential requests, one in flight at a time. */
-class OneShotConnection {
-  readonly socket: Socket;
-  readonly #splitter = new FrameSplitter();
-  #correlationId = 0;
-  #waiting: ((frame: Uint8Array | Error) => void) | undefined;
-  #failure: Error | undefined;
-
-  private constructor(socket: Socket) {
-    this.socket = socket;
-    socket.on("data", (chunk: Buffer) => {
-      let frames: Uint8Array[];
-      try {
-        frames = this.#splitter.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-      } catch (err) {
-        this.#fail(err as Error);
-        return;
-      }
-      for (const frame of frames) this.#take(frame);
-    });
-    socket.on("error", (err) => this.#fail(err));
-    socket.on("close", () => this.#fail(new Error("the broker closed the connection")));
-  }
-
-  static open(broker: HostPort, timeoutMs: number): Promise<OneShotConnection> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ host: broker.host, port: broker.port });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`no TCP connection to ${labelOf(broker)} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      socket.once("connect", () => {
-        clearTimeout(timer);
-        socket.removeListener("error", onError);
-        resolve(new OneShotConnection(socket));
-      });
-      const onError = (err: Error) => {
-        clearTimeout(timer);
-        reject(err);
-      };
-      socket.once("error", onError);
-    });
-  }
-
-  async request<Req, Res>(api: ApiCodec<Req, Res>, version: number, body: Req): Promise<Res> {
-    if (this.#failure !== undefined) throw this.#failure;
-    const correlationId = ++this.#correlationId;
-    const answer = new Promise<Uint8Array | Error>((resolve) => {
-      this.#waiting = resolve;
-    });
-    this.socket.write(
-      encodeRequestFrame(api, version, { correlationId, clientId: CLIENT_ID }, body),
-    );
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<Error>((resolve) => {
-      timer = setTimeout(
-        () =>
-          resolve(
-            new Error(`${api.name} v${version} got no answer within ${REQUEST_TIMEOUT_MS} ms`),
-          ),
-        REQUEST_TIMEOUT_MS,
-      );
-    });
-    const frame = await Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
-    this.#waiting = undefined;
-    if (frame instanceof Error) throw frame;
-    const decoded = decodeResponseFrame(api, version, frame);
-    if (decoded.correlationId !== correlationId) {
-      throw new Error(
-        `${api.name} answer has correlation id ${decoded.correlationId}, expected ${correlationId}`,
-      );
-    }
-    return decoded.body;
-  }
-
-  #take(frame: Uint8Array): void {
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    if (waiting === undefined) {
-      this.#fail(
-        new Error(`unexpected response (correlation id ${peekResponseCorrelationId(frame)})`),
-      );
-      return;
-    }
-    waiting(frame);
-  }
-
-  #fail(err: Error): void {
-    this.#failure ??= err;
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    waiting?.(this.#failure);
-  }
-}
-
-function ipFamily(text: string): 0 | 4 | 6 {
-  const family = isIP(text);
-  return family === 4 || family === 6 ? family : 0;
 }
 
 async function defaultLookup(host: string): Promise<{ address: string; family: 4 | 6 }[]> {
@@ -517,8 +302,4 @@ function normaliseHost(host: string): string {
 
 function keyOf(b: HostPort): string {
   return labelOf(b);
-}
-
-function labelOf(b: HostPort): string {
-  return isIP(b.host) === 6 ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`;
 }

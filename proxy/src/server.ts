@@ -4,14 +4,13 @@
  * allowlist), so a refused client gets a plain HTTP answer and costs no broker connection.
  * Only then does `ws` complete the upgrade; the WebSocket stays paused while the gateway
  * connects to the broker's checked address, and the relay core with the request inspector
- * carries the bytes from there.
+ * carries the bytes from there (session.ts).
  *
  * Plain routes: /healthz, /metrics (Prometheus text), static files with --static.
  * ws in noServer mode, maxPayload and per-message deflate off follow the ws README
  * (https://github.com/websockets/ws#client-authentication); close codes are RFC 6455 section
  * 7.4.1 plus 1014 from the IANA WebSocket close code registry.
  */
-import { randomUUID } from "node:crypto";
 import {
   createServer,
   type IncomingMessage,
@@ -19,17 +18,16 @@ import {
   type ServerResponse,
   STATUS_CODES,
 } from "node:http";
-import { type AddressInfo, connect, type Socket } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { type ServerOptions, type WebSocket, WebSocketServer } from "ws";
-import { Authenticator, offeredSubprotocols, type Principal, SUBPROTOCOL } from "./auth.js";
+import { type ServerOptions, WebSocketServer } from "ws";
+import { Authenticator, offeredSubprotocols, SUBPROTOCOL } from "./auth.js";
 import { BrokerDirectory, type ResolvedTarget, TargetRefused } from "./brokers.js";
 import type { GatewayConfig } from "./config.js";
-import { type InspectResult, RequestInspector } from "./inspect.js";
 import type { Logger } from "./log.js";
 import { METRICS_CONTENT_TYPE, type Metrics, type RejectionReason } from "./metrics.js";
 import { originAllowed } from "./origin.js";
-import { type Relay, startRelay } from "./relay.js";
+import { openSession, type Session, type SessionContext } from "./session.js";
 import { createStaticHandler } from "./static.js";
 import { parseTargetPath, type Target, TargetError } from "./target.js";
 import { TopicPolicy } from "./topics.js";
@@ -55,20 +53,6 @@ const PAYLOAD_HEADROOM = 4 + 65_536;
 const CLOSE_HANDSHAKE_MS = 5000;
 /** After the 1001 close at shutdown, how long sessions get to finish before they are cut. */
 const SHUTDOWN_CLOSE_WAIT_MS = 2000;
-
-interface Session {
-  readonly id: string;
-  readonly ws: WebSocket;
-  readonly principal: Principal;
-  readonly target: ResolvedTarget;
-  readonly openedAt: number;
-  bytesToBroker: number;
-  bytesToClient: number;
-  relay: Relay | undefined;
-  /** Why the gateway itself cut the session without a close frame (ping timeout). */
-  note: string | undefined;
-  close(code: number, reason: string): void;
-}
 
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
   const { log, metrics } = deps;
@@ -106,6 +90,18 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   let shuttingDown = false;
   let shutdownDone: Promise<void> | undefined;
   let onSessionGone: (() => void) | undefined;
+
+  const sessionContext: SessionContext = {
+    config,
+    log,
+    metrics,
+    directory,
+    topicPolicy,
+    sessions,
+    sessionEnded: () => {
+      if (sessions.size === 0) onSessionGone?.();
+    },
+  };
 
   const server = createServer();
 
@@ -244,7 +240,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     });
     wss.handleUpgrade(req, socket, head, (ws) => {
       upgraded = true;
-      openSession(ws, req, principal, resolved, release);
+      openSession(sessionContext, ws, req, principal, resolved, release);
     });
   }
 
@@ -291,184 +287,6 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         "X-Content-Type-Options: nosniff\r\n" +
         `Content-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`,
     );
-  }
-
-  // ---- a session: connect to the broker, then relay ----
-
-  function openSession(
-    ws: WebSocket,
-    req: IncomingMessage,
-    principal: Principal,
-    target: ResolvedTarget,
-    release: () => void,
-  ): void {
-    // Nothing is read from the client until the broker connection exists.
-    ws.pause();
-    metrics.sessionOpened();
-    const started = performance.now();
-    let broker: Socket | undefined;
-    let connectTimer: NodeJS.Timeout | undefined;
-    let idleTimer: NodeJS.Timeout | undefined;
-    let pingTimer: NodeJS.Timeout | undefined;
-    let wsClosed = false;
-    let finished = false;
-
-    const session: Session = {
-      id: randomUUID().slice(0, 8),
-      ws,
-      principal,
-      target,
-      openedAt: Date.now(),
-      bytesToBroker: 0,
-      bytesToClient: 0,
-      relay: undefined,
-      note: undefined,
-      close(code, reason) {
-        if (session.relay) session.relay.close(code, reason);
-        else {
-          clearTimeout(connectTimer);
-          broker?.destroy();
-          closePaused(ws, code, reason);
-        }
-      },
-    };
-    sessions.add(session);
-    log.info("session.open", {
-      session: session.id,
-      principal: principal.id,
-      target: target.label,
-      address: target.address,
-      remote: req.socket.remoteAddress,
-    });
-
-    const finish = (code: number, reason: string): void => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(connectTimer);
-      clearTimeout(idleTimer);
-      clearInterval(pingTimer);
-      broker?.destroy();
-      sessions.delete(session);
-      release();
-      metrics.sessionClosed();
-      log.info("session.close", {
-        session: session.id,
-        principal: principal.id,
-        target: target.label,
-        bytesToBroker: session.bytesToBroker,
-        bytesToClient: session.bytesToClient,
-        durationMs: Math.round(performance.now() - started),
-        code,
-        reason: session.note ?? reason,
-      });
-      if (sessions.size === 0) onSessionGone?.();
-    };
-
-    ws.on("error", (err: Error & { code?: string }) => {
-      if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") metrics.rejection("message_too_big");
-    });
-    ws.on("message", (_data: unknown, isBinary: boolean) => {
-      if (!isBinary) metrics.rejection("text_frame");
-    });
-    ws.on("close", (code: number, reason: Buffer) => {
-      wsClosed = true;
-      // Before the relay runs, the session ends here; after, when the relay says both sides are closed.
-      if (session.relay === undefined) finish(code, reason.toString("utf8"));
-    });
-
-    // Liveness: a client that lets a whole ping interval pass without a pong is cut. Started
-    // with the relay: while the broker connects the WebSocket is paused and could not read a pong.
-    const startPinging = (): void => {
-      let alive = true;
-      ws.on("pong", () => {
-        alive = true;
-      });
-      pingTimer = setInterval(() => {
-        if (!alive) {
-          session.note = "no pong within the ping interval";
-          ws.terminate();
-          return;
-        }
-        alive = false;
-        ws.ping();
-      }, config.pingIntervalMs);
-    };
-
-    const upstreamFailed = (kind: "connect_timeout" | "connect_failed", reason: string): void => {
-      metrics.upstreamError(kind);
-      directory.markFailed(target);
-      log.warn("upstream.failed", { session: session.id, target: target.label, reason });
-      broker?.destroy();
-      closePaused(ws, 1014, reason);
-    };
-
-    const connectStarted = performance.now();
-    broker = connect({ host: target.address, port: target.port, family: target.family });
-    connectTimer = setTimeout(() => {
-      upstreamFailed(
-        "connect_timeout",
-        `broker ${target.label} did not accept a connection within ${config.connectTimeoutMs} ms`,
-      );
-    }, config.connectTimeoutMs);
-    const onConnectError = (err: NodeJS.ErrnoException): void => {
-      clearTimeout(connectTimer);
-      upstreamFailed(
-        "connect_failed",
-        `broker ${target.label} is unreachable: ${err.code ?? err.message}`,
-      );
-    };
-    broker.once("error", onConnectError);
-    broker.once("connect", () => {
-      clearTimeout(connectTimer);
-      const socket = broker!;
-      socket.off("error", onConnectError);
-      metrics.connectLatency(performance.now() - connectStarted);
-      if (wsClosed) {
-        socket.destroy();
-        return;
-      }
-      socket.once("close", () => {
-        // The broker went away while the client was still there.
-        if (!wsClosed) metrics.upstreamError("closed");
-      });
-      const inspector = new RequestInspector({
-        maxRequestBytes: config.maxRequestBytes,
-        saslPassthrough: config.saslPassthrough,
-        topicAllowed: (topic) => topicPolicy.allows(topic, principal.topics),
-        topicNameForId: (id) => directory.topicNameForId(id),
-        onRequest: (apiKey) => metrics.request(apiKey),
-      });
-      const noteViolation = (result: InspectResult): InspectResult => {
-        if (!result.ok) {
-          metrics.rejection(result.rejection);
-          log.warn("request.refused", {
-            session: session.id,
-            principal: principal.id,
-            reason: result.reason,
-            apiKey: result.apiKey,
-            // Client-chosen and up to 32 KiB: enough of it to recognise.
-            topic: result.topic?.slice(0, 256),
-          });
-        }
-        return result;
-      };
-      idleTimer = setTimeout(() => session.close(1000, "idle"), config.idleTimeoutMs);
-      startPinging();
-      session.relay = startRelay(ws, socket, {
-        highWaterMark: config.highWaterMark,
-        transformClientBytes: (chunk) => {
-          const result = inspector.push(chunk);
-          return result instanceof Promise ? result.then(noteViolation) : noteViolation(result);
-        },
-        onBytes: (direction, n) => {
-          metrics.bytes(direction, n);
-          if (direction === "to_broker") session.bytesToBroker += n;
-          else session.bytesToClient += n;
-          idleTimer?.refresh();
-        },
-      });
-      void session.relay.closed.then(({ code, reason }) => finish(code, reason));
-    });
   }
 
   // ---- lifecycle ----
@@ -540,16 +358,6 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       return sessions.size;
     },
   };
-}
-
-/**
- * Closes a WebSocket the gateway had paused (it was waiting for its broker): reading resumes so
- * the client's close frame completes the handshake; anything else it sends is dropped.
- */
-function closePaused(ws: WebSocket, code: number, reason: string): void {
-  if (ws.readyState !== ws.OPEN) return;
-  ws.close(code, reason);
-  ws.resume();
 }
 
 /** The request target's path as sent, without the query; never URL-normalised (see target.ts). */

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { BrokerDirectory, parseHostPattern, TargetRefused } from "../src/brokers.js";
+import { BrokerDirectory, TargetRefused } from "../src/brokers.js";
 import type { HostPort } from "../src/config.js";
+import { parseHostPattern } from "../src/host-patterns.js";
 import { createLogger, type Logger } from "../src/log.js";
 
 /** A port nothing listens on: bound once by the OS, then released. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, DEFAULTS, HelpRequested, loadConfig, USAGE } from "../src/config.js";
+import { ConfigError, HelpRequested, loadConfig, USAGE } from "../src/config.js";
+import { DEFAULTS } from "../src/config-fields.js";
 
 const TOKEN = "token-0123456789abcdef";
 const SECRET = "a-jwt-secret-of-at-least-32-bytes!!";
