@@ -18,6 +18,8 @@ import {
   apiName,
   decodeRequestFrame,
   decodeRequestHeader,
+  FrameSizeError,
+  FrameSplitter,
   MetadataApi,
   ProduceApi,
   ProtocolDecodeError,
@@ -75,14 +77,8 @@ export class RequestInspector {
   readonly #topicNameForId: (id: string) => Promise<string | undefined>;
   readonly #onRequest: ((apiKey: number) => void) | undefined;
 
-  /** A size prefix split across chunks. */
-  readonly #prefix = new Uint8Array(SIZE_PREFIX);
-  #prefixFill = 0;
-  /** Bytes still missing from the frame being gathered; -1 while reading a size prefix. */
-  #missing = -1;
-  /** Pieces of the frame being gathered, its size prefix first. */
-  #parts: Uint8Array[] = [];
-  #partsBytes = 0;
+  /** Reassembles request frames; it refuses a bad size prefix as soon as its 4 bytes are in. */
+  readonly #splitter: FrameSplitter;
   #failure: Violation | undefined;
   /** Set while a topic-id lookup runs, so later chunks wait and order holds. */
   #busy: Promise<InspectResult> | undefined;
@@ -94,6 +90,7 @@ export class RequestInspector {
       );
     }
     this.#maxRequestBytes = Math.min(options.maxRequestBytes, 0x7fffffff);
+    this.#splitter = new FrameSplitter({ maxFrameBytes: this.#maxRequestBytes });
     this.#saslPassthrough = options.saslPassthrough;
     this.#topicAllowed = options.topicAllowed;
     this.#topicNameForId = options.topicNameForId;
@@ -102,7 +99,7 @@ export class RequestInspector {
 
   /** Bytes held for a frame that is not whole yet (at most one frame plus its prefix). */
   get buffered(): number {
-    return this.#missing < 0 ? this.#prefixFill : this.#partsBytes;
+    return this.#splitter.buffered;
   }
 
   /**
@@ -143,80 +140,29 @@ export class RequestInspector {
 
   /** Cuts whole frames (with their size prefixes) out of the stream, or finds a bad size. */
   #split(chunk: Uint8Array): Uint8Array[] | Violation {
-    const frames: Uint8Array[] = [];
-    const n = chunk.length;
-    let off = 0;
-    while (off < n) {
-      if (this.#missing < 0) {
-        if (this.#prefixFill === 0 && n - off >= SIZE_PREFIX) {
-          const size = readInt32(chunk, off);
-          const bad = this.#checkSize(size);
-          if (bad) return bad;
-          const end = off + SIZE_PREFIX + size;
-          if (end <= n) {
-            // The usual case: the whole frame is in this chunk. A chunk that is exactly one
-            // frame goes on as the very same buffer.
-            frames.push(off === 0 && end === n ? chunk : chunk.subarray(off, end));
-            off = end;
-            continue;
-          }
-          this.#hold(chunk.subarray(off));
-          this.#missing = end - n;
-          break;
-        }
-        while (this.#prefixFill < SIZE_PREFIX && off < n) {
-          this.#prefix[this.#prefixFill++] = chunk[off++]!;
-        }
-        if (this.#prefixFill < SIZE_PREFIX) break;
-        this.#prefixFill = 0;
-        const size = readInt32(this.#prefix, 0);
-        const bad = this.#checkSize(size);
-        if (bad) return bad;
-        this.#hold(this.#prefix.slice());
-        this.#missing = size;
-      } else {
-        const take = Math.min(this.#missing, n - off);
-        this.#hold(chunk.subarray(off, off + take));
-        this.#missing -= take;
-        off += take;
-      }
-      if (this.#missing === 0) frames.push(this.#join());
+    let bodies: Uint8Array[];
+    try {
+      bodies = this.#splitter.push(chunk);
+    } catch (err) {
+      if (!(err instanceof FrameSizeError)) throw err;
+      return {
+        ok: false,
+        code: 1008,
+        reason: `request size ${err.size} is out of range (max ${this.#maxRequestBytes})`,
+        rejection: "frame_size",
+      };
     }
-    return frames;
-  }
-
-  #checkSize(size: number): Violation | undefined {
-    if (size >= 0 && size <= this.#maxRequestBytes) return undefined;
-    return {
-      ok: false,
-      code: 1008,
-      reason: `request size ${size} is out of range (max ${this.#maxRequestBytes})`,
-      rejection: "frame_size",
-    };
-  }
-
-  /**
-   * Keeps a piece of a partial frame. A small view would pin the whole buffer behind it (a
-   * socket read can be far larger than the bytes it carried for us), so small pieces are
-   * copied: what is held stays within twice the bytes actually received.
-   */
-  #hold(piece: Uint8Array): void {
-    this.#parts.push(piece.length * 2 < piece.buffer.byteLength ? piece.slice() : piece);
-    this.#partsBytes += piece.length;
-  }
-
-  #join(): Uint8Array {
-    const parts = this.#parts;
-    const frame = new Uint8Array(this.#partsBytes);
-    let at = 0;
-    for (const p of parts) {
-      frame.set(p, at);
-      at += p.length;
+    const only = bodies.length === 1 ? bodies[0]! : undefined;
+    if (
+      only !== undefined &&
+      only.buffer === chunk.buffer &&
+      only.byteOffset === chunk.byteOffset + SIZE_PREFIX &&
+      only.length + SIZE_PREFIX === chunk.length
+    ) {
+      // The usual case: the chunk is exactly one frame, and goes on as the very same buffer.
+      return [chunk];
     }
-    this.#parts = [];
-    this.#partsBytes = 0;
-    this.#missing = -1;
-    return frame;
+    return bodies.map(withSizePrefix);
   }
 
   /** Checks frames[from..] in order; the API keys of those passed so far are in `passed`. */
@@ -392,9 +338,9 @@ export class RequestInspector {
   }
 
   #fail(violation: Violation): Violation {
+    // Sticky: the stream cannot be trusted after a refused frame. The session closes, and the
+    // inspector (with any partial frame it holds) goes with it.
     this.#failure = violation;
-    this.#parts = [];
-    this.#partsBytes = 0;
     return violation;
   }
 }
@@ -422,6 +368,26 @@ function utf8Bytes(text: string): number {
   return Buffer.byteLength(text, "utf8");
 }
 
-function readInt32(b: Uint8Array, at: number): number {
-  return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
+/**
+ * The frame as it came, size prefix included. A body that lay in one chunk is a view whose four
+ * bytes before it are its size prefix, so the view just widens; a body joined from several
+ * chunks gets the prefix written in front of a copy.
+ */
+function withSizePrefix(body: Uint8Array): Uint8Array {
+  const n = body.length;
+  if (body.byteOffset >= SIZE_PREFIX) {
+    const framed = new Uint8Array(body.buffer, body.byteOffset - SIZE_PREFIX, n + SIZE_PREFIX);
+    if (
+      framed[0] === n >>> 24 &&
+      framed[1] === ((n >>> 16) & 0xff) &&
+      framed[2] === ((n >>> 8) & 0xff) &&
+      framed[3] === (n & 0xff)
+    ) {
+      return framed;
+    }
+  }
+  const framed = new Uint8Array(n + SIZE_PREFIX);
+  new DataView(framed.buffer).setInt32(0, n);
+  framed.set(body, SIZE_PREFIX);
+  return framed;
 }

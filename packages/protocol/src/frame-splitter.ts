@@ -3,6 +3,7 @@
  * connection is a 4-byte big-endian size followed by that many bytes
  * (https://kafka.apache.org/protocol#protocol_common). Transports deliver chunks whose
  * boundaries mean nothing: a chunk may hold half a size prefix, many frames, or nothing at all.
+ * The gateway uses it too, to check client requests before relaying them.
  *
  * A frame that lies wholly inside one chunk comes back as a view of that chunk, without a
  * copy; a frame spread over several chunks is joined once, when its last byte arrives. Partial
@@ -13,6 +14,21 @@
  * returned frames and held parts may be views of it.
  */
 import { ProtocolDecodeError, ProtocolEncodeError } from "./errors.js";
+
+/** A size prefix that is negative or above the splitter's maxFrameBytes. */
+export class FrameSizeError extends ProtocolDecodeError {
+  /** The size the prefix announced. */
+  readonly size: number;
+  /** The largest size the splitter accepts. */
+  readonly maxFrameBytes: number;
+
+  constructor(size: number, maxFrameBytes: number, offset: number) {
+    const rule = size < 0 ? "is negative" : `exceeds maxFrameBytes ${maxFrameBytes}`;
+    super(`frame size ${size} ${rule}`, offset);
+    this.size = size;
+    this.maxFrameBytes = maxFrameBytes;
+  }
+}
 
 export interface FrameSplitterOptions {
   /** Largest frame accepted, in bytes (without the size prefix). Default 100 MiB. */
@@ -34,7 +50,7 @@ export class FrameSplitter {
   #partsBytes = 0;
   /** Bytes consumed from the stream so far, for error offsets. */
   #streamOffset = 0;
-  #failure: ProtocolDecodeError | undefined;
+  #failure: FrameSizeError | undefined;
 
   constructor(options: FrameSplitterOptions = {}) {
     const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -51,7 +67,7 @@ export class FrameSplitter {
 
   /**
    * Takes the next chunk of the stream and returns the frames it completes, in order, each
-   * without its size prefix. Raises ProtocolDecodeError for a negative size or one above
+   * without its size prefix. Raises FrameSizeError (a ProtocolDecodeError) for a negative size or one above
    * `maxFrameBytes`; the stream cannot be resynchronised after that, so every later call
    * raises the same error.
    */
@@ -85,7 +101,11 @@ export class FrameSplitter {
         continue;
       }
       const take = Math.min(size - this.#partsBytes, n - off);
-      this.#parts.push(chunk.subarray(off, off + take));
+      // A small piece of a large buffer is copied: a view would pin the whole buffer (a socket
+      // read may be far larger than the bytes it brought for this frame), and a peer sending
+      // many tiny pieces could pin a lot. Held memory stays within twice the bytes received.
+      const piece = chunk.subarray(off, off + take);
+      this.#parts.push(take * 2 < piece.buffer.byteLength ? piece.slice() : piece);
       this.#partsBytes += take;
       off += take;
       if (this.#partsBytes === size) frames.push(this.#join());
@@ -96,9 +116,9 @@ export class FrameSplitter {
 
   #checkSize(size: number, off: number): void {
     if (size >= 0 && size <= this.maxFrameBytes) return;
-    const rule = size < 0 ? "is negative" : `exceeds maxFrameBytes ${this.maxFrameBytes}`;
-    this.#failure = new ProtocolDecodeError(
-      `frame size ${size} ${rule}`,
+    this.#failure = new FrameSizeError(
+      size,
+      this.maxFrameBytes,
       this.#streamOffset + off - SIZE_BYTES,
     );
     throw this.#failure;
