@@ -1,6 +1,6 @@
 import { connect as netConnect, type Socket } from "node:net";
 import { formatBrokerAddress, gatewayUrlOf } from "../broker-address.js";
-import { invalidArgument, ProducerError, ProducerErrorCode } from "../errors.js";
+import { ProducerError, ProducerErrorCode } from "../errors.js";
 import type {
   BrokerAddress,
   ConnectOptions,
@@ -8,6 +8,7 @@ import type {
   TransportConnector,
   TransportHandlers,
 } from "./transport.js";
+import { badConnectTimeout, type Deferred, deferred } from "./transport-support.js";
 
 /**
  * Direct TCP to a broker with node:net (Node; Bun also runs it). TCP_NODELAY is on, since a
@@ -40,14 +41,9 @@ function connectTcp(
   const where = formatBrokerAddress(address);
   const { timeoutMs, signal } = options;
   return new Promise<Transport>((resolve, reject) => {
-    if (!(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs <= 0x7fffffff)) {
-      reject(
-        invalidArgument(
-          "timeoutMs",
-          "must be a number of milliseconds in (0, 2147483647]",
-          timeoutMs,
-        ),
-      );
+    const badTimeout = badConnectTimeout(timeoutMs);
+    if (badTimeout !== undefined) {
+      reject(badTimeout);
       return;
     }
     if (signal?.aborted) {
@@ -117,7 +113,7 @@ class NodeTcpTransport implements Transport {
   #closing = false;
   #closed = false;
   #error: Error | undefined;
-  #drain: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } | undefined;
+  #drain: Deferred | undefined;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
   #corked = false;
   readonly #uncork = (): void => {
@@ -167,13 +163,7 @@ class NodeTcpTransport implements Transport {
     }
     if (this.#socket.write(bytes)) return undefined;
     if (this.#drain === undefined) {
-      let resolve!: () => void;
-      let reject!: (e: Error) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      this.#drain = { promise, resolve, reject };
+      this.#drain = deferred();
     }
     return this.#drain.promise;
   }

@@ -6,6 +6,7 @@ import {
   ProducerErrorCode,
 } from "../errors.js";
 import type { Transport, TransportHandlers } from "./transport.js";
+import { type Deferred, deferred } from "./transport-support.js";
 
 /**
  * One broker connection as a WebSocket to a Tributary gateway: the Transport that
@@ -91,7 +92,7 @@ export class WebSocketTransport implements Transport {
   #runtimeCause: unknown;
   #errorTimer: ReturnType<typeof setTimeout> | undefined;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
-  #drain: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } | undefined;
+  #drain: Deferred | undefined;
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -326,13 +327,7 @@ export class WebSocketTransport implements Transport {
 
   #waitForDrain(): Promise<void> {
     if (this.#drain === undefined) {
-      let resolve!: () => void;
-      let reject!: (e: Error) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      this.#drain = { promise, resolve, reject };
+      this.#drain = deferred();
       this.#pollDrain();
     }
     return this.#drain.promise;

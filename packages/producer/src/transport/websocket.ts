@@ -7,6 +7,7 @@ import type {
   TransportConnector,
   TransportHandlers,
 } from "./transport.js";
+import { badConnectTimeout } from "./transport-support.js";
 import {
   messageOf,
   SUBPROTOCOL,
@@ -178,14 +179,9 @@ function openWebSocket(
   const where = redactUrl(url);
   const { timeoutMs, signal } = options;
   return new Promise<Transport>((resolve, reject) => {
-    if (!(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs <= 0x7fffffff)) {
-      reject(
-        invalidArgument(
-          "timeoutMs",
-          "must be a number of milliseconds in (0, 2147483647]",
-          timeoutMs,
-        ),
-      );
+    const badTimeout = badConnectTimeout(timeoutMs);
+    if (badTimeout !== undefined) {
+      reject(badTimeout);
       return;
     }
     if (signal?.aborted) {
