@@ -7,7 +7,10 @@
  *
  *   npm test                      everything
  *   npm test -- --no-kafka        unit tests only (no broker; for quick local loops, never CI)
- *   npm test -- <file> [...]      only these test files (the broker still starts)
+ *   npm test -- <file> [...]      only these test files (the broker still starts; no browser tests)
+ *
+ * After the Node tests, the browser suite (e2e/, Playwright driving Debian's Chromium, which is
+ * installed with apt-get when missing) runs against the same Kafka.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -70,7 +73,9 @@ function needsInstall() {
 
 async function main() {
   step("npm install (skipped when node_modules matches the lockfile)");
-  if (needsInstall() && !run("npm", ["install", "--no-audit", "--no-fund"])) return 1;
+  // Playwright's own browsers are never downloaded: the browser tests use Debian's Chromium.
+  const installEnv = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" };
+  if (needsInstall() && !run("npm", ["install", "--no-audit", "--no-fund"], installEnv)) return 1;
 
   step("lint and format check (biome)");
   if (!run("npx", ["biome", "check", "."])) return 1;
@@ -82,6 +87,10 @@ async function main() {
   step("browser bundles: sizes, and no Node built-ins in them (npm run size)");
   if (!run("node", ["scripts/size.mjs"])) return 1;
 
+  step("demo console: type-check and build (web-demo)");
+  if (!run("npx", ["tsc", "-p", "web-demo/tsconfig.json"])) return 1;
+  if (!run("node", ["web-demo/build.mjs"])) return 1;
+
   let files = only.length > 0 ? only : findTests();
   if (noKafka) files = files.filter((f) => !f.includes("/integration/"));
   if (files.length === 0) {
@@ -89,17 +98,17 @@ async function main() {
     return 1;
   }
 
-  /** @type {typeof import("./kafka/cluster.mjs") | undefined} */
-  let cluster;
-  let weStarted = false;
+  /** @type {import("./demo/kafka.mjs").DemoKafka | undefined} */
+  let kafka;
   const env = { ...process.env };
   if (!noKafka) {
     step("start Apache Kafka (single node, 127.0.0.1:9092; first run downloads jars)");
-    cluster = await import("./kafka/cluster.mjs");
     try {
-      const r = await cluster.start({ nodes: 1, sasl: false, quiet: false });
-      weStarted = !r.alreadyRunning;
-      env.KAFKA_BOOTSTRAP = r.bootstrap;
+      // Reuses a broker already on 127.0.0.1:9092 (ours or another checkout's) and leaves it.
+      const { acquireKafka } = await import("./demo/kafka.mjs");
+      kafka = await acquireKafka();
+      console.log(kafka.origin);
+      env.KAFKA_BOOTSTRAP = kafka.bootstrap;
     } catch (err) {
       console.error("[test] FAILED: Kafka did not start:", err);
       return 1;
@@ -137,10 +146,20 @@ async function main() {
     console.log(`tests: ${pass} passed, ${fail} failed, ${skipped} skipped`);
     code = ok && fail === 0 && pass > 0 && skipped === 0 ? 0 : 1;
     if (skipped > 0) console.error("[test] FAILED: skipped or todo tests are not allowed");
+
+    // The browser suite needs the broker and runs only for the whole tree, not for named files.
+    if (!noKafka && only.length === 0) {
+      step("browser tests (e2e/: Playwright + Debian's Chromium, demo console through the gateway)");
+      const e2eOk =
+        run("node", ["e2e/ensure-chromium.mjs"], env) &&
+        run("npx", ["playwright", "test", "-c", "e2e/playwright.config.ts"], env);
+      console.log(`browser tests: ${e2eOk ? "passed" : "FAILED"} (artifacts in e2e/results/)`);
+      if (!e2eOk) code = 1;
+    }
   } finally {
-    if (cluster && weStarted) {
+    if (kafka?.started) {
       step("stop the Kafka this run started");
-      await cluster.stop({ which: 1 });
+      await kafka.stop();
     }
   }
   return code;
