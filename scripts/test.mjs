@@ -149,7 +149,9 @@ async function main() {
 
     // The browser suite needs the broker and runs only for the whole tree, not for named files.
     if (!noKafka && only.length === 0) {
-      step("browser tests (e2e/: Playwright + Debian's Chromium, demo console through the gateway)");
+      step(
+        "browser tests (e2e/: Playwright + Debian's Chromium, demo console through the gateway)",
+      );
       const e2eOk =
         run("node", ["e2e/ensure-chromium.mjs"], env) &&
         run("npx", ["playwright", "test", "-c", "e2e/playwright.config.ts"], env);
