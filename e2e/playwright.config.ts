@@ -15,7 +15,12 @@ export default defineConfig({
   forbidOnly: true,
   timeout: 180_000,
   expect: { timeout: 30_000 },
-  reporter: [["list"], ["html", { outputFolder: "results/report", open: "never" }]],
+  // npm test counts passed, failed and skipped tests from the JSON report (scripts/test.mjs).
+  reporter: [
+    ["list"],
+    ["html", { outputFolder: "results/report", open: "never" }],
+    ["json", { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_FILE ?? "results/report.json" }],
+  ],
   use: {
     browserName: "chromium",
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },

@@ -141,6 +141,8 @@ byId("gen-start").addEventListener("click", async () => {
       tally.failed > 0,
     );
   };
+  // Reset at once: until the first tick the attributes would still describe the previous run.
+  show();
   const timer = setInterval(show, 250);
   stopGenerator = generate(
     rate,

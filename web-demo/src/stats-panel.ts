@@ -25,6 +25,7 @@ export class StatsPanel {
   #current: ProducerStatsSnapshot | undefined;
   #unsubscribe: (() => void) | undefined;
   #last = { at: performance.now(), delivered: 0, wireBytes: 0 };
+  #frame = false;
 
   constructor(tracker: ReceiptTracker, chart: ThroughputChart) {
     this.#tracker = tracker;
@@ -38,7 +39,7 @@ export class StatsPanel {
     this.#retire();
     this.#unsubscribe = producer.stats.subscribe((s) => {
       this.#current = s;
-      this.#render();
+      this.#scheduleRender();
     });
   }
 
@@ -67,6 +68,16 @@ export class StatsPanel {
       uncompressedBytes: b.uncompressedBytes + (s ? wireBytes(s) * s.compressionRatio : 0),
       inFlight: s?.queuedRecords ?? 0,
     };
+  }
+
+  /** Stats change many times a frame under load; the panel is drawn at most once a frame. */
+  #scheduleRender(): void {
+    if (this.#frame) return;
+    this.#frame = true;
+    requestAnimationFrame(() => {
+      this.#frame = false;
+      this.#render();
+    });
   }
 
   #render(): void {
