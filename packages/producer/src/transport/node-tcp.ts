@@ -1,6 +1,7 @@
 import { connect as netConnect, type Socket } from "node:net";
 import { formatBrokerAddress, gatewayUrlOf } from "../broker-address.js";
 import { ProducerError, ProducerErrorCode } from "../errors.js";
+import { connectFailed as failed } from "./tcp-connect.js";
 import type {
   BrokerAddress,
   ConnectOptions,
@@ -202,14 +203,6 @@ class NodeTcpTransport implements Transport {
     );
     this.#handlers.onClose(error);
   }
-}
-
-function failed(where: string, reason: string, cause: unknown, retriable: boolean): ProducerError {
-  return new ProducerError(
-    ProducerErrorCode.ConnectionFailed,
-    `cannot connect to broker ${where} over TCP: ${reason}`,
-    { retriable, cause },
-  );
 }
 
 /**

@@ -1,0 +1,17 @@
+/**
+ * @tributary/producer for Deno: the same API, with direct TCP (Deno.connect) as the default
+ * transport and codecs loadable by name ("lz4", …). Chosen by the `deno` condition in
+ * package.json exports, which Deno matches before `node`. Needs `--allow-net`.
+ */
+import { loadCodecByName } from "./codec-loader.js";
+import type { ProducerOptions } from "./options.js";
+import type { Producer } from "./producer.js";
+import { createProducerWith } from "./producer.js";
+import { denoTcp } from "./transport/deno-tcp.js";
+
+export function createProducer(options: ProducerOptions | Record<string, unknown>): Producer {
+  return createProducerWith(denoTcp, options, loadCodecByName);
+}
+
+export * from "./exports.js";
+export { denoTcp };
