@@ -10,7 +10,9 @@
  *   npm test -- <file> [...]      only these test files (the broker still starts; no browser tests)
  *
  * After the Node tests, the browser suite (e2e/, Playwright driving Debian's Chromium, which is
- * installed with apt-get when missing) runs against the same Kafka.
+ * installed with apt-get when missing) and the conformance matrix (scripts/conformance.mjs:
+ * Node 20 and 26, Deno, Bun, workerd and Chromium x every transport x every codec) run against
+ * the same Kafka.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -60,6 +62,7 @@ function findTests() {
   for (const pkg of readdirSync(join(root, "packages"))) walk(join(root, "packages", pkg, "test"));
   walk(join(root, "proxy", "test"));
   walk(join(root, "scripts", "kafka", "test"));
+  walk(join(root, "conformance", "test"));
   return files.sort();
 }
 
@@ -89,6 +92,9 @@ async function main() {
 
   step("demo console: type-check and build (web-demo)");
   if (!run("npx", ["tsc", "-p", "web-demo/tsconfig.json"])) return 1;
+
+  step("conformance suite: type-check (conformance/)");
+  if (!run("npx", ["tsc", "-p", "conformance/tsconfig.json"])) return 1;
   if (!run("node", ["web-demo/build.mjs"])) return 1;
 
   let files = only.length > 0 ? only : findTests();
@@ -160,6 +166,13 @@ async function main() {
       );
       if (!e2e.ok || e2e.fail > 0 || e2e.skipped > 0 || e2e.pass === 0) {
         console.error("[test] FAILED: the browser tests did not all run and pass");
+        code = 1;
+      }
+
+      step("conformance matrix (npm run conformance: every runtime x transport x codec)");
+      // Exit 0 only when every cell ran and passed, confirmed by the console consumer.
+      if (!run("node", ["scripts/conformance.mjs"], env)) {
+        console.error("[test] FAILED: the conformance matrix did not pass in every cell");
         code = 1;
       }
     }
