@@ -1,4 +1,4 @@
-import type { RecordHeader } from "@tributary/protocol";
+import type { RecordHeader, TributaryError } from "@tributary/protocol";
 import type { DeliveryReceipt } from "./receipt.js";
 
 /**
@@ -69,6 +69,8 @@ export class ProducerBatch {
   encoded: Uint8Array | undefined = undefined;
   /** Bytes of the records before compression, for the compression ratio. */
   uncompressedBytes = 0;
+  /** Why the last attempt failed, while the batch waits to be sent again (a delivery timeout names it). */
+  lastError: TributaryError | undefined = undefined;
 
   constructor(topic: string, partition: number, createdAt: number) {
     this.topic = topic;

@@ -19,6 +19,8 @@ export class IdempotenceState {
   /** Set when the epoch must be bumped before more batches are sent. */
   needsBump = false;
   readonly #next = new Map<string, number>();
+  /** Partitions that acknowledged a batch under the current producer id and epoch. */
+  readonly #acknowledged = new Set<string>();
   #pending: Promise<void> | undefined;
 
   get ready(): boolean {
@@ -31,6 +33,26 @@ export class IdempotenceState {
     const base = this.#next.get(k) ?? 0;
     this.#next.set(k, (base + count) & MAX_SEQUENCE);
     return base;
+  }
+
+  /**
+   * Notes that the broker acknowledged a batch of this partition sent under our current id and
+   * epoch: from then on it holds our state there and refuses a sequence gap.
+   */
+  acknowledge(topic: string, partition: number, producerId: bigint, producerEpoch: number): void {
+    if (producerId === this.producerId && producerEpoch === this.producerEpoch) {
+      this.#acknowledged.add(`${topic}\u0000${partition}`);
+    }
+  }
+
+  /**
+   * Whether the partition's leader is known to hold our producer state. Until it does, it takes
+   * a batch with any sequence as our first (ProducerAppendInfo.checkSequence: a producer id it has
+   * no state for may start anywhere), so sequence numbers cannot keep a failed first batch ahead
+   * of one sent behind it: the sender sends one batch at a time to such a partition.
+   */
+  acknowledged(topic: string, partition: number): boolean {
+    return this.#acknowledged.has(`${topic}\u0000${partition}`);
   }
 
   /**
@@ -67,5 +89,6 @@ export class IdempotenceState {
     this.producerEpoch = res.producerEpoch;
     this.needsBump = false;
     this.#next.clear();
+    this.#acknowledged.clear();
   }
 }

@@ -187,6 +187,10 @@ export class Sender {
         // A batch being retried goes alone, so the broker sees its sequence before later ones.
         if (head.attempts > 0 && inFlight > 0) continue;
         if (inFlight >= MAX_IDEMPOTENT_IN_FLIGHT_PER_PARTITION) continue;
+        // Nor is anything pipelined behind a partition's first batch under this producer id
+        // and epoch: until the leader acknowledges one, it accepts any sequence as our first,
+        // and a batch sent behind a first batch that fails would be written ahead of it.
+        if (inFlight > 0 && !this.#idem.acknowledged(q.topic, q.partition)) continue;
       }
       let group = byLeader.get(leader);
       if (group === undefined) {
@@ -400,6 +404,7 @@ export class Sender {
 
   #complete(b: ProducerBatch, baseOffset: bigint | undefined, logAppendTimeMs: bigint): void {
     this.#release(b);
+    this.#idem?.acknowledge(b.topic, b.partition, b.producerId, b.producerEpoch);
     const appendTime = logAppendTimeMs >= 0n ? Number(logAppendTimeMs) : undefined;
     const records = b.records;
     for (let i = 0; i < records.length; i++) {
@@ -467,6 +472,7 @@ export class Sender {
       return;
     }
     this.#release(b);
+    b.lastError = error;
     const backoff = Math.min(
       this.#o.retryBackoffMs * 2 ** (b.attempts - 1),
       this.#o.retryBackoffMaxMs,
@@ -481,7 +487,7 @@ export class Sender {
   #expire(now: number): void {
     const limit = this.#o.deliveryTimeoutMs;
     const expired = this.#acc.removeWhere((b) => now >= b.createdAt + limit);
-    for (const b of expired) this.#fail(b, deliveryTimeout(b, limit, undefined));
+    for (const b of expired) this.#fail(b, deliveryTimeout(b, limit, b.lastError));
   }
 
   #initProducerId(): void {
