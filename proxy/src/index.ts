@@ -17,3 +17,4 @@ export { createLogger, type Logger } from "./log.js";
 export { Metrics, type RejectionReason } from "./metrics.js";
 export { type Relay, type RelayOptions, startRelay } from "./relay.js";
 export { createGateway, type Gateway, type GatewayDeps } from "./server.js";
+export { TopicPolicy } from "./topics.js";
