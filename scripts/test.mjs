@@ -12,7 +12,8 @@
  * After the Node tests, the browser suite (e2e/, Playwright driving Debian's Chromium, which is
  * installed with apt-get when missing) and the conformance matrix (scripts/conformance.mjs:
  * Node 20 and 26, Deno, Bun, workerd and Chromium x every transport x every codec) run against
- * the same Kafka.
+ * the same Kafka; then the short faults suite (scripts/faults.mjs --short), which starts and
+ * stops its own three-node cluster.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -63,6 +64,7 @@ function findTests() {
   walk(join(root, "proxy", "test"));
   walk(join(root, "scripts", "kafka", "test"));
   walk(join(root, "conformance", "test"));
+  walk(join(root, "faults", "test"));
   return files.sort();
 }
 
@@ -95,6 +97,9 @@ async function main() {
 
   step("conformance suite: type-check (conformance/)");
   if (!run("npx", ["tsc", "-p", "conformance/tsconfig.json"])) return 1;
+
+  step("faults suite: type-check (faults/)");
+  if (!run("npx", ["tsc", "-p", "faults/tsconfig.json"])) return 1;
   if (!run("node", ["web-demo/build.mjs"])) return 1;
 
   let files = only.length > 0 ? only : findTests();
@@ -173,6 +178,14 @@ async function main() {
       // Exit 0 only when every cell ran and passed, confirmed by the console consumer.
       if (!run("node", ["scripts/conformance.mjs"], env)) {
         console.error("[test] FAILED: the conformance matrix did not pass in every cell");
+        code = 1;
+      }
+
+      step("faults, short run (npm run faults -- --short: broker/gateway faults, memory, fuzz)");
+      // Last, on its own: it kills and freezes brokers of the three-node cluster it starts, and
+      // throttles a client of the single node, so nothing else may be running against them.
+      if (!run("node", ["scripts/faults.mjs", "--short"], env)) {
+        console.error("[test] FAILED: the faults suite found a broken invariant");
         code = 1;
       }
     }
