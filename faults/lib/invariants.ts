@@ -5,7 +5,9 @@
  *   receipt names (two receipts naming one offset, @platformatic/kafka #326, fail this too);
  * - within a partition, records sit in the order they were produced (ids only grow);
  * - no receipt is still pending after deliveryTimeoutMs, and none completed later than that;
- * - every failed receipt carries an error code and message, and its record is not on the topic.
+ * - every failed receipt carries an error code and message, and its record is not on the topic;
+ *   except OUTCOME_UNKNOWN, whose very meaning is "a request carrying it got no answer, so the
+ *   broker may have written it": such a record may be there, but at most once.
  * Record ids are the keys the workload gave them (workload.ts).
  */
 
@@ -58,6 +60,8 @@ export interface Verdict {
   outOfOrder: number;
   failedButLanded: number;
   failedWithoutReason: number;
+  /** OUTCOME_UNKNOWN receipts whose record is on the topic (once; allowed by that code). */
+  unknownLanded: number;
   pendingButLanded: number;
   /** Records on the topic whose key is no id of this run. */
   strays: number;
@@ -146,6 +150,7 @@ export function judge(input: JudgeInput): Verdict {
   let misplaced = 0;
   let failedButLanded = 0;
   let failedWithoutReason = 0;
+  let unknownLanded = 0;
   let pendingButLanded = 0;
   let late = 0;
   let maxLatencyMs = 0;
@@ -181,6 +186,14 @@ export function judge(input: JudgeInput): Verdict {
           "failed without reason",
           `record ${id}: code ${r.errorCode}, message ${r.errorMessage}`,
         );
+      }
+      if (code === "OUTCOME_UNKNOWN") {
+        if (c === 1) unknownLanded++;
+        if (c > 1) {
+          duplicates += c - 1;
+          note("duplicate", `record ${id} (OUTCOME_UNKNOWN) is on the topic ${c} times`);
+        }
+        continue;
       }
       if (c > 0) {
         failedButLanded++;
@@ -249,6 +262,7 @@ export function judge(input: JudgeInput): Verdict {
     outOfOrder,
     failedButLanded,
     failedWithoutReason,
+    unknownLanded,
     pendingButLanded,
     strays,
     late,
@@ -368,19 +382,29 @@ export function selfCheck(): string[] {
   }
   if (!v.problems.some((p) => p.startsWith("read:"))) misses.push("a short read went unnoticed");
   // And a judge that always fails proves nothing either: a clean ledger must pass.
+  // It also holds one OUTCOME_UNKNOWN record that landed (allowed) and one that did not.
   const clean = judge({
-    receipts: [ok(0, 0), ok(0, 1), ok(1, 0)],
-    producedAt: [0, 0, 0],
-    completedAt: [10, 10, 10],
+    receipts: [
+      ok(0, 0),
+      ok(0, 1),
+      ok(1, 0),
+      failed("OUTCOME_UNKNOWN", "maybe"),
+      failed("OUTCOME_UNKNOWN", "maybe"),
+    ],
+    producedAt: [0, 0, 0, 0, 0],
+    completedAt: [10, 10, 10, 10, 10],
     landed: [
       { partition: 1, offset: 0, key: "2" },
       { partition: 0, offset: 0, key: "0" },
       { partition: 0, offset: 1, key: "1" },
+      { partition: 0, offset: 2, key: "3" },
     ],
-    onTopic: 3,
+    onTopic: 4,
     deliveryTimeoutMs: 60_000,
     lateSlackMs: 5000,
   });
   if (!clean.ok) misses.push(`a clean ledger failed: ${clean.problems.join("; ")}`);
+  if (clean.unknownLanded !== 1)
+    misses.push(`unknownLanded: expected 1, got ${clean.unknownLanded}`);
   return misses;
 }

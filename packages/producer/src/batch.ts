@@ -71,6 +71,13 @@ export class ProducerBatch {
   uncompressedBytes = 0;
   /** Why the last attempt failed, while the batch waits to be sent again (a delivery timeout names it). */
   lastError: TributaryError | undefined = undefined;
+  /**
+   * A request carrying this batch ended with no answer from the broker (the connection closed or
+   * the request timed out): the broker may have written it. If its delivery time then runs out
+   * before a retry settles that (idempotence makes a retry answer "already written"), the records
+   * fail with OUTCOME_UNKNOWN instead of DELIVERY_TIMEOUT, which promises they were not written.
+   */
+  maybeWritten = false;
 
   constructor(topic: string, partition: number, createdAt: number) {
     this.topic = topic;

@@ -15,8 +15,19 @@ export const ProducerErrorCode = {
   QueueFull: "QUEUE_FULL",
   /** produce() after close() began. */
   ProducerClosed: "PRODUCER_CLOSED",
-  /** The record was not acknowledged within deliveryTimeoutMs. */
+  /**
+   * The record was not acknowledged within deliveryTimeoutMs, and it was not written: every
+   * request that carried it was answered by the broker without writing it, or none was sent.
+   */
   DeliveryTimeout: "DELIVERY_TIMEOUT",
+  /**
+   * The record was not acknowledged within deliveryTimeoutMs, and a request that carried it got
+   * no answer (the connection was lost or the request timed out), so the broker may have written
+   * it: it is on the topic at most once, or not at all. The Java client reports both cases as one
+   * TimeoutException ("may or may not have been written"); we keep them apart so that a failure
+   * that is not ambiguous can be trusted to mean "not written".
+   */
+  OutcomeUnknown: "OUTCOME_UNKNOWN",
   /** No TCP/WebSocket connection could be made to a broker. */
   ConnectionFailed: "CONNECTION_FAILED",
   /** An open connection was lost with requests in flight. */

@@ -302,7 +302,12 @@ export class Sender {
       this.#hooks.needMetadata();
       const refusal = gatewayRefusalOf(err);
       if (refusal === undefined) {
-        for (const b of batches) this.#retryOrFail(b, err as TributaryError);
+        // No answer: the broker may have written these batches before the connection broke.
+        // A gateway refusal is different: it drops the request before it reaches the broker.
+        for (const b of batches) {
+          b.maybeWritten = true;
+          this.#retryOrFail(b, err as TributaryError);
+        }
       } else {
         this.#refused(batches, refusal, err as TributaryError);
       }
@@ -334,6 +339,7 @@ export class Sender {
     for (const b of batches) {
       const p = answers.get(`${b.topic}\u0000${b.partition}`);
       if (p === undefined) {
+        b.maybeWritten = true; // the broker said nothing about it: no telling what it did
         this.#retryOrFail(
           b,
           new ProducerError(
@@ -459,6 +465,7 @@ export class Sender {
     }
     again.closed = true;
     again.attempts = b.attempts;
+    again.maybeWritten = b.maybeWritten;
     again.order = b.order;
     this.#acc.requeue(again);
     if (this.#idem !== undefined) this.#idem.needsBump = true;
@@ -513,15 +520,28 @@ export class Sender {
   }
 }
 
+/**
+ * The error of a batch whose delivery time ran out: DELIVERY_TIMEOUT when it is known not to be
+ * on the topic, OUTCOME_UNKNOWN when a request carrying it went unanswered (see maybeWritten).
+ */
 function deliveryTimeout(
   b: ProducerBatch,
   limit: number,
   cause: TributaryError | undefined,
 ): ProducerError {
+  const records = `${b.records.length} record(s) for ${b.topic}-${b.partition}`;
+  const last = cause ? `; last error: ${cause.code}: ${cause.message}` : "";
+  if (b.maybeWritten) {
+    return new ProducerError(
+      ProducerErrorCode.OutcomeUnknown,
+      `${records} were not acknowledged within deliveryTimeoutMs (${limit} ms) after a request ` +
+        `carrying them got no answer, so the broker may have written them (at most once)${last}`,
+      { ...(cause ? { cause } : {}) },
+    );
+  }
   return new ProducerError(
     ProducerErrorCode.DeliveryTimeout,
-    `${b.records.length} record(s) for ${b.topic}-${b.partition} were not acknowledged within deliveryTimeoutMs (${limit} ms)` +
-      (cause ? `; last error: ${cause.code}: ${cause.message}` : ""),
+    `${records} were not acknowledged within deliveryTimeoutMs (${limit} ms) and were not written${last}`,
     { ...(cause ? { cause } : {}) },
   );
 }
