@@ -4,6 +4,8 @@ import { Fifo } from "../fifo.js";
 import {
   CLOSE_GRACE_MS,
   type ConnectFailure,
+  closedBeforeDrain,
+  connectionLost,
   describeError,
   dialTcp,
   isArgumentError,
@@ -241,25 +243,10 @@ class BunTcpTransport implements Transport {
     this.#queue.drain();
     this.#pendingBytes = 0;
     const cause = error ?? this.#error;
-    const reported = this.#closing
-      ? undefined
-      : new ProducerError(
-          ProducerErrorCode.ConnectionClosed,
-          cause === undefined
-            ? `broker ${this.#where} closed the TCP connection`
-            : `TCP connection to ${this.#where} failed: ${describeError(cause)}`,
-          { retriable: true, cause },
-        );
+    const reported = this.#closing ? undefined : connectionLost(this.#where, cause);
     const d = this.#drain;
     this.#drain = undefined;
-    d?.reject(
-      reported ??
-        new ProducerError(
-          ProducerErrorCode.ConnectionClosed,
-          `TCP connection to ${this.#where} closed before its send buffer drained`,
-          { retriable: true },
-        ),
-    );
+    d?.reject(reported ?? closedBeforeDrain(this.#where));
     queueMicrotask(() => this.#handlers.onClose(reported));
   }
 

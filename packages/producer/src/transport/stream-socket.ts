@@ -1,6 +1,6 @@
 import { ProducerError, ProducerErrorCode } from "../errors.js";
 import { Fifo } from "../fifo.js";
-import { CLOSE_GRACE_MS, describeError } from "./tcp-connect.js";
+import { CLOSE_GRACE_MS, closedBeforeDrain, connectionLost } from "./tcp-connect.js";
 import type { Transport, TransportHandlers } from "./transport.js";
 import { type Deferred, deferred } from "./transport-support.js";
 
@@ -206,15 +206,7 @@ class StreamSocketTransport implements Transport {
       this.#end(undefined);
       return;
     }
-    this.#end(
-      new ProducerError(
-        ProducerErrorCode.ConnectionClosed,
-        cause === undefined
-          ? `broker ${this.#where} closed the TCP connection`
-          : `TCP connection to ${this.#where} failed: ${describeError(cause)}`,
-        { retriable: true, cause },
-      ),
-    );
+    this.#end(connectionLost(this.#where, cause));
   }
 
   /** Releases everything and reports the end, once. */
@@ -232,14 +224,7 @@ class StreamSocketTransport implements Transport {
     }
     const d = this.#drain;
     this.#drain = undefined;
-    d?.reject(
-      error ??
-        new ProducerError(
-          ProducerErrorCode.ConnectionClosed,
-          `TCP connection to ${this.#where} closed before its send buffer drained`,
-          { retriable: true },
-        ),
-    );
+    d?.reject(error ?? closedBeforeDrain(this.#where));
     this.#handlers.onClose(error);
   }
 }

@@ -126,6 +126,29 @@ export function connectFailed(
 }
 
 /**
+ * The error of an open TCP connection that ended without our close(): the broker closed it
+ * (`cause` undefined) or it broke. Retriable: the cluster layer connects again.
+ */
+export function connectionLost(where: string, cause: unknown): ProducerError {
+  return new ProducerError(
+    ProducerErrorCode.ConnectionClosed,
+    cause === undefined
+      ? `broker ${where} closed the TCP connection`
+      : `TCP connection to ${where} failed: ${describeError(cause)}`,
+    { retriable: true, cause },
+  );
+}
+
+/** What a write waiting for room learns when the connection ends first: its bytes may not have left. */
+export function closedBeforeDrain(where: string): ProducerError {
+  return new ProducerError(
+    ProducerErrorCode.ConnectionClosed,
+    `TCP connection to ${where} closed before its send buffer drained`,
+    { retriable: true },
+  );
+}
+
+/**
  * A runtime error as text: Deno names the kind in `name` ("ConnectionRefused") and the OS
  * error in the message, Bun and Node put a `code` beside the message; keep whichever the
  * message lacks.
