@@ -2,7 +2,6 @@ import type { IncomingMessage } from "node:http";
 import {
   ApiKey,
   ApiVersionsApi,
-  CLIENT_VERSIONS,
   decodeRequestFrame,
   decodeRequestHeader,
   encodeResponseFrame,
@@ -14,9 +13,9 @@ import {
   type ProduceRequest,
   type ProduceResponse,
   uuidFromBytes,
-  type VersionRange,
 } from "@tributary/protocol";
 import { type WebSocket, WebSocketServer } from "ws";
+import { everyClientVersion } from "./fake-answers.js";
 
 /**
  * A stand-in for the Tributary gateway, for testing the client side on its own: a `ws` server on
@@ -254,17 +253,12 @@ export class FakeBroker {
     const h = decodeRequestHeader(frame);
     switch (h.apiKey) {
       case ApiKey.ApiVersions:
-        return encodeResponseFrame(ApiVersionsApi, h.apiVersion, h.correlationId, {
-          errorCode: 0,
-          apiKeys: Object.entries(CLIENT_VERSIONS as Record<number, VersionRange>).map(
-            ([k, r]) => ({ apiKey: Number(k), minVersion: r.min, maxVersion: r.max }),
-          ),
-          throttleTimeMs: 0,
-          supportedFeatures: [],
-          finalizedFeaturesEpoch: -1n,
-          finalizedFeatures: [],
-          zkMigrationReady: false,
-        });
+        return encodeResponseFrame(
+          ApiVersionsApi,
+          h.apiVersion,
+          h.correlationId,
+          everyClientVersion(),
+        );
       case ApiKey.Metadata:
         return encodeResponseFrame(
           MetadataApi,

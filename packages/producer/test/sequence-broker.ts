@@ -1,7 +1,6 @@
 import {
   ApiKey,
   ApiVersionsApi,
-  CLIENT_VERSIONS,
   decodeRequestFrame,
   decodeRequestHeader,
   encodeResponseFrame,
@@ -10,10 +9,10 @@ import {
   MetadataApi,
   ProduceApi,
   type ProduceResponse,
-  type VersionRange,
   ZERO_UUID,
 } from "@tributary/protocol";
 import type { Transport, TransportConnector } from "../src/transport/transport.js";
+import { everyClientVersion } from "./fake-answers.js";
 
 /**
  * An in-memory leader of one partition (topic "t", partition 0, node 1) that keeps Kafka's
@@ -98,17 +97,7 @@ export class SequenceCheckingBroker {
       encodeResponseFrame(api as never, h.apiVersion, h.correlationId, body as never);
     switch (h.apiKey) {
       case ApiKey.ApiVersions:
-        return reply(ApiVersionsApi, {
-          errorCode: 0,
-          apiKeys: Object.entries(CLIENT_VERSIONS as Record<number, VersionRange>).map(
-            ([k, r]) => ({ apiKey: Number(k), minVersion: r.min, maxVersion: r.max }),
-          ),
-          throttleTimeMs: 0,
-          supportedFeatures: [],
-          finalizedFeaturesEpoch: -1n,
-          finalizedFeatures: [],
-          zkMigrationReady: false,
-        });
+        return reply(ApiVersionsApi, everyClientVersion());
       case ApiKey.Metadata:
         return reply(MetadataApi, {
           throttleTimeMs: 0,
