@@ -107,8 +107,8 @@ async function runMatrix(options, rows, work, cleanups, signal) {
   const why = runtimesNeedInstall();
   if (why === undefined) console.log("up to date");
   else {
-    console.log(`${why}: npm ci --prefix conformance/runtimes`);
-    if (!installRuntimes()) return fail("npm ci in conformance/runtimes failed");
+    console.log(`${why}: npm install --no-save --prefix conformance/runtimes`);
+    if (!installRuntimes()) return fail("npm install in conformance/runtimes failed");
   }
 
   step("Kafka");

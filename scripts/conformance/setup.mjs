@@ -23,7 +23,13 @@ export function runtimesNeedInstall() {
 /** @returns {boolean} */
 export function installRuntimes() {
   // deno, bun, workerd and node each download a platform binary (about 300 MB in all).
-  const r = spawnSync("npm", ["ci", "--prefix", RUNTIMES_DIR, "--no-audit", "--no-fund"], {
+  // `npm install --no-save`, not `npm ci`: the lockfile lists each runtime's binaries for every
+  // platform as optional dependencies, and `npm ci` refuses to run when any of them cannot be
+  // resolved (a registry mirror that carries only this platform's, as on the CI machine);
+  // install takes the pinned versions from the lockfile, skips the missing optional ones, and
+  // --no-save leaves package.json and the lockfile as committed.
+  const args = ["install", "--no-save", "--prefix", RUNTIMES_DIR, "--no-audit", "--no-fund"];
+  const r = spawnSync("npm", args, {
     cwd: ROOT,
     stdio: "inherit",
     timeout: 600_000,
