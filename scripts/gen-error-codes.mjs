@@ -20,7 +20,9 @@
  *
  * Kafka's message sentences are deliberately NOT used. The messages are our own, written for a
  * producer user in packages/protocol/src/error-messages.ts; this script fails, naming them, when
- * an error code has no message there (or a message names no error code).
+ * an error code has no message there (or a message names no error code). The generated table
+ * holds names and flags only: the messages are installed separately (useErrorDescriptions), so
+ * that a browser bundle can leave them out.
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -174,26 +176,33 @@ function chainComment(e) {
   return shown.map((c) => c.slice(c.lastIndexOf(".") + 1)).join(" < ");
 }
 
-/** @param {ErrorEntry[]} errors @returns {string} */
+/**
+ * The table as a string of names in code order (parsed once, on first use) and a list of the
+ * retriable codes: about a tenth of the bytes of an object per code, which matters in a browser
+ * bundle. The per-code facts stay readable as the comment beside each name.
+ * @param {ErrorEntry[]} errors @returns {string}
+ */
 function render(errors) {
   const sorted = [...errors].sort((a, b) => a.code - b.code);
+  const first = sorted[0]?.code ?? 0;
   const max = sorted.reduce((m, e) => Math.max(m, e.code), -Infinity);
-  const retriableCount = sorted.filter((e) => e.retriable).length;
+  const retriable = sorted.filter((e) => e.retriable);
+  /** @type {Map<number, ErrorEntry>} */
+  const byCode = new Map(sorted.map((e) => [e.code, e]));
   const out = [
     "// GENERATED FILE, do not edit by hand. Made by scripts/gen-error-codes.mjs from",
     `// org/apache/kafka/common/protocol/Errors.java and the exception classes in the`,
     `// sources jar of ${ARTIFACT.replace(/:jar:sources$/, "")} (Maven Central).`,
     "// Regenerate: npm run gen:errors    Verify: node scripts/gen-error-codes.mjs --check",
-    "// Messages are our own, kept in error-messages.ts; edit them there, not here.",
+    "// Descriptions are our own, kept in error-messages.ts and installed with",
+    "// useErrorDescriptions (error-descriptions.ts); this table holds names and flags only.",
     "",
-    'import { errorMessages } from "./error-messages.js";',
+    'import { errorDescription } from "./error-descriptions.js";',
     "",
-    `/** Kafka ${KAFKA_VERSION} errors: ${sorted.length} codes, highest ${max}, ${retriableCount} retriable. */`,
+    `/** Kafka ${KAFKA_VERSION} errors: ${sorted.length} codes, highest ${max}, ${retriable.length} retriable. */`,
     `export const KAFKA_ERRORS_VERSION = "${KAFKA_VERSION}";`,
     "",
-    "/** Every error name a Kafka " +
-      KAFKA_VERSION +
-      " broker can send, as Errors.java spells it. */",
+    `/** Every error name a Kafka ${KAFKA_VERSION} broker can send, as Errors.java spells it. */`,
     "export type KafkaErrorName =",
     ...sorted.map((e, i) => `  | "${e.name}"${i === sorted.length - 1 ? ";" : ""}`),
     "",
@@ -208,45 +217,100 @@ function render(errors) {
     "   * succeed if sent again (usually after a metadata refresh or a backoff).",
     "   */",
     "  readonly retriable: boolean;",
-    "  /** What the code means to a producer user, in our words. */",
+    "  /**",
+    "   * What the code means to a producer user: our sentence once installed with",
+    "   * useErrorDescriptions(errorMessages), else the name, number and where Kafka explains it.",
+    "   */",
     "  readonly message: string;",
     "}",
     "",
-    "/**",
-    " * Kafka error codes keyed by their numeric code. Each row's comment shows the Java exception",
-    " * and its ancestors; `retriable` is true exactly when RetriableException is among them.",
-    " */",
-    "export const kafkaErrors = {",
-  ];
-  for (const e of sorted) {
-    const key = e.code < 0 ? `"${e.code}"` : String(e.code);
-    out.push(
-      `  // ${chainComment(e)}`,
-      `  ${key}: { code: ${e.code}, name: "${e.name}", retriable: ${e.retriable}, message: errorMessages.${e.name} },`,
-    );
-  }
-  out.push(
-    "} as const satisfies Record<number, KafkaErrorInfo>;",
-    "",
-    "const byCode = new Map<number, KafkaErrorInfo>();",
-    "const byName = new Map<string, KafkaErrorInfo>();",
-    "for (const info of Object.values(kafkaErrors) as KafkaErrorInfo[]) {",
-    "  byCode.set(info.code, info);",
-    "  byName.set(info.name, info);",
+    "/** A row with its code, name and flag as literal types. */",
+    "export interface KafkaErrorRow<C extends number, N extends KafkaErrorName, R extends boolean>",
+    "  extends KafkaErrorInfo {",
+    "  readonly code: C;",
+    "  readonly name: N;",
+    "  readonly retriable: R;",
     "}",
     "",
-    "/** The table row for a numeric error code, or undefined when Kafka " +
-      KAFKA_VERSION +
-      " has no such code. */",
+    "/** The type of `kafkaErrors`: every row keyed by its code. */",
+    "export interface KafkaErrorTable {",
+    ...sorted.map(
+      (e) =>
+        `  readonly ${e.code < 0 ? `"${e.code}"` : e.code}: KafkaErrorRow<${e.code}, "${e.name}", ${e.retriable}>;`,
+    ),
+    "}",
+    "",
+    `/** The lowest code; NAMES holds one name per code from here up, "" for an unused code. */`,
+    `const FIRST_CODE = ${first};`,
+    "",
+    "/**",
+    " * The names, space-separated, in code order. The comment above each gives its code and the",
+    " * Java exception with its ancestors; a code is retriable exactly when RetriableException is",
+    " * among them.",
+    " */",
+    "const NAMES =",
+  ];
+  for (let code = first; code <= max; code++) {
+    const e = byCode.get(code);
+    const last = code === max;
+    if (e === undefined) {
+      out.push(
+        `  // ${code}: not used by Kafka ${KAFKA_VERSION}`,
+        `  "${last ? "" : " "}"${last ? ";" : " +"}`,
+      );
+    } else {
+      out.push(
+        `  // ${code}${e.retriable ? ", retriable" : ""}: ${chainComment(e)}`,
+        `  "${e.name}${last ? "" : " "}"${last ? ";" : " +"}`,
+      );
+    }
+  }
+  out.push(
+    "",
+    "/** The codes whose exception is a RetriableException. */",
+    `const RETRIABLE: readonly number[] = [${retriable.map((e) => e.code).join(", ")}];`,
+    "",
+    "/** A plain row; `message` is an own getter: it follows useErrorDescriptions and shows in JSON. */",
+    "function row(code: number, name: KafkaErrorName): KafkaErrorInfo {",
+    "  return {",
+    "    code,",
+    "    name,",
+    "    retriable: RETRIABLE.includes(code),",
+    "    get message() {",
+    "      return errorDescription(code, name);",
+    "    },",
+    "  };",
+    "}",
+    "",
+    "/** The rows indexed by code - FIRST_CODE, undefined for unused codes; made on first use. */",
+    "let rows: (KafkaErrorInfo | undefined)[] | undefined;",
+    "",
+    "function table(): (KafkaErrorInfo | undefined)[] {",
+    '  rows ??= NAMES.split(" ").map((name, i) =>',
+    '    name === "" ? undefined : row(i + FIRST_CODE, name as KafkaErrorName),',
+    "  );",
+    "  return rows;",
+    "}",
+    "",
+    "/** Kafka error codes keyed by their numeric code. */",
+    "export const kafkaErrors: KafkaErrorTable = /* @__PURE__ */ (() =>",
+    "  Object.fromEntries(",
+    "    table()",
+    "      .filter((row) => row !== undefined)",
+    "      .map((row) => [row.code, row]),",
+    "  ) as unknown as KafkaErrorTable)();",
+    "",
+    `/** The table row for a numeric error code, or undefined when Kafka ${KAFKA_VERSION} has no such code. */`,
     "export function errorByCode(code: number): KafkaErrorInfo | undefined {",
-    "  return byCode.get(code);",
+    '  // Like a Map lookup: only a number that is a code finds a row (not "6", 1.5 or NaN).',
+    "  return Number.isInteger(code) ? table()[code - FIRST_CODE] : undefined;",
     "}",
     "",
     '/** The table row for an error name such as "NOT_LEADER_OR_FOLLOWER", or undefined. */',
     "export function errorByName(name: KafkaErrorName): KafkaErrorInfo;",
     "export function errorByName(name: string): KafkaErrorInfo | undefined;",
     "export function errorByName(name: string): KafkaErrorInfo | undefined {",
-    "  return byName.get(name);",
+    "  return table().find((row) => row?.name === name);",
     "}",
     "",
   );

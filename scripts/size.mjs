@@ -4,8 +4,9 @@
  * (@tributary/codecs/<codec>) the way an app's bundler would (esbuild: browser platform, ESM,
  * minified, the `browser` condition; `source` resolves workspace packages to their .ts), then
  * prints raw, minified and gzip -9 sizes with the WASM the codec loads, against the budgets of
- * the codecs issue. The protocol package and the producer's browser entry are listed too, for
- * reference.
+ * the codecs issue. The protocol package and the producer's browser entry with every export are
+ * listed too, for reference, and "browser app": a small app that creates a producer for a ws://
+ * gateway without a codec, tree-shaken, against the browser budget of the benchmark issue (9).
  *
  *   npm run size [-- --json FILE]
  *
@@ -44,10 +45,14 @@ let jsonFile;
 
 /**
  * @typedef {object} Entry
- * @property {string} name          row label
+ * @property {string} name          row name (stable: tools look rows up by it in the JSON)
+ * @property {string} [label]       what the table shows, when it says more than the name
  * @property {string} specifier     what an app imports
+ * @property {string} [app]         the app's source, when the row measures an app rather than
+ *                                  everything the specifier exports
  * @property {string} file          the source file that must exist for the entry to be measured
- * @property {number | undefined} budget  gzipped bytes, JS + WASM (codecs issue)
+ * @property {number | undefined} budget  gzipped bytes, JS + WASM (codecs issue; issue 9 for the
+ *                                          browser app)
  */
 
 /** @type {string[]} */
@@ -79,9 +84,21 @@ const entries = [
   },
   {
     name: "producer",
+    label: "producer (whole entry, every export)",
     specifier: "@tributary/producer",
     file: "packages/producer/src/index.ts",
     budget: undefined,
+  },
+  {
+    // What an app ships when it only produces through a gateway: the issue's browser budget.
+    name: "browser app",
+    label: "browser app (createProducer, ws://, no codec)",
+    specifier: "@tributary/producer",
+    app:
+      'import { createProducer } from "@tributary/producer";\n' +
+      'export const producer = createProducer({ bootstrap: "ws://gateway.example:8080/kafka" });\n',
+    file: "packages/producer/src/index.ts",
+    budget: 15 * KB,
   },
 ];
 
@@ -181,9 +198,9 @@ function siblingAssets(meta, js) {
 function bundle(entry, minify, violations) {
   return esbuild.build({
     stdin: {
-      contents: `export * from ${JSON.stringify(entry.specifier)};\n`,
+      contents: entry.app ?? `export * from ${JSON.stringify(entry.specifier)};\n`,
       resolveDir: root,
-      sourcefile: `size-${entry.name}.js`,
+      sourcefile: `size-${entry.name.replaceAll(" ", "-")}.js`,
       loader: "js",
     },
     absWorkingDir: root,
@@ -207,7 +224,9 @@ function bundle(entry, minify, violations) {
 /**
  * @typedef {object} Measured
  * @property {string} name
+ * @property {string} [label]  the table's row label, when it differs from name
  * @property {string} specifier
+ * @property {string} [app]    the app source measured, for rows that measure an app
  * @property {string} status  "measured" | "not built yet" | "failed"
  * @property {string} [error]
  * @property {string[]} [inputs]
@@ -229,7 +248,12 @@ function bundle(entry, minify, violations) {
  * @returns {Promise<Measured>}
  */
 async function measure(entry) {
-  const base = { name: entry.name, specifier: entry.specifier };
+  const base = {
+    name: entry.name,
+    ...(entry.label === undefined ? {} : { label: entry.label }),
+    specifier: entry.specifier,
+    ...(entry.app === undefined ? {} : { app: entry.app }),
+  };
   if (!existsSync(join(root, entry.file))) return { ...base, status: "not built yet" };
   /** @type {Violation[]} */
   const violations = [];
@@ -343,7 +367,7 @@ async function measure(entry) {
 /** @type {Measured[]} */
 const results = [];
 for (const entry of entries) {
-  process.stderr.write(`  bundling ${entry.specifier}\n`);
+  process.stderr.write(`  bundling ${entry.app === undefined ? entry.specifier : entry.name}\n`);
   results.push(await measure(entry));
 }
 
@@ -364,7 +388,7 @@ const header = [
 /** @type {string[][]} */
 const lines = results.map((r) => {
   if (r.rawBytes === undefined)
-    return [r.name, r.status === "failed" ? `FAILED: ${r.error}` : r.status];
+    return [r.label ?? r.name, r.status === "failed" ? `FAILED: ${r.error}` : r.status];
   const wasmRaw = r.wasm?.reduce((s, w) => s + w.bytes, 0) ?? 0;
   const wasmGz = r.wasm?.reduce((s, w) => s + w.gzipBytes, 0) ?? 0;
   const status =
@@ -376,7 +400,7 @@ const lines = results.map((r) => {
           ? "met"
           : "NOT MET";
   return [
-    r.name,
+    r.label ?? r.name,
     kb(r.rawBytes),
     kb(r.minBytes),
     kb(r.gzipBytes),
@@ -407,7 +431,8 @@ for (const l of lines)
   console.log(l.length > 2 ? render(l) : `${(l[0] ?? "").padEnd(widths[0] ?? 0)}  ${l[1]}`);
 console.log(
   "\nesbuild, platform browser, ESM, conditions browser+source, minified; gzip -9 per file; " +
-    "total = JS (eager and lazy chunks) + WASM, gzipped; budgets from the codecs issue; KB = 1024 B.",
+    "total = JS (eager and lazy chunks) + WASM, gzipped; budgets from the codecs issue, the browser " +
+    "app's from issue 9; KB = 1024 B.",
 );
 for (const r of results) {
   for (const w of r.wasm ?? []) {

@@ -10,12 +10,16 @@
  * writes to a local sink favour bunTcp at every frame size (200 B frames 1.6x, 4 KiB 1.3x,
  * 64 KiB 1.2x, with less CPU), so it is the default.
  */
+import { errorMessages, useErrorDescriptions } from "@tributary/protocol";
 import { loadCodecByName } from "./codec-loader.js";
 import type { ProducerOptions } from "./options.js";
 import type { Producer } from "./producer.js";
 import { createProducerWith } from "./producer.js";
 import { bunTcp } from "./transport/bun-tcp.js";
 import { nodeTcp } from "./transport/node-tcp.js";
+
+// Bun apps are not counted in bytes, so KafkaError messages carry our sentence per code.
+useErrorDescriptions(errorMessages);
 
 export function createProducer(options: ProducerOptions | Record<string, unknown>): Producer {
   return createProducerWith(bunTcp, options, loadCodecByName);

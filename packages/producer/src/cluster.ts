@@ -1,4 +1,4 @@
-import { MetadataApi } from "@tributary/protocol";
+import { MetadataClientCodec } from "@tributary/protocol";
 import { type BootstrapAddress, formatBrokerAddress, gatewayUrlOf } from "./broker-address.js";
 import { Connection } from "./connection.js";
 import { ProducerError, ProducerErrorCode } from "./errors.js";
@@ -92,7 +92,7 @@ export class Cluster {
   /** Fetches metadata for these topics from any broker that answers. */
   async fetchMetadata(topics: string[]): Promise<void> {
     const conn = await this.anyConnection();
-    const res = await conn.request(MetadataApi, {
+    const res = await conn.request(MetadataClientCodec, {
       topics: topics.map((name) => ({ name })),
       allowAutoTopicCreation: this.#options.allowAutoTopicCreation,
     });

@@ -1,6 +1,6 @@
 import {
-  type ApiCodec,
-  ApiVersionsApi,
+  ApiVersionsClientCodec,
+  type ClientCodec,
   decodeResponseFrame,
   encodeRequestFrame,
   FrameSplitter,
@@ -46,7 +46,7 @@ export type { CloseOptions, ConnectionOptions, RequestOptions, SendOptions };
 
 interface Pending {
   readonly correlationId: number;
-  readonly api: ApiCodec<unknown, unknown>;
+  readonly api: ClientCodec<unknown, unknown>;
   readonly version: number;
   readonly deadline: number;
   readonly timeoutMs: number;
@@ -126,7 +126,7 @@ export class Connection {
     try {
       if (signal?.aborted) onAbort();
       const { versions } = await negotiate(
-        (version, body) => conn.request(ApiVersionsApi, body, { version }),
+        (version, body) => conn.request(ApiVersionsClientCodec, body, { version }),
         where,
         {
           clientSoftwareName: options.clientSoftwareName ?? DEFAULT_CLIENT_SOFTWARE_NAME,
@@ -184,7 +184,7 @@ export class Connection {
    * be taken for another request's), CONNECTION_CLOSED when the connection ends first, and with
    * the encoder's or decoder's error for a body that cannot be written or read.
    */
-  request<Req, Res>(api: ApiCodec<Req, Res>, body: Req, opts?: RequestOptions): Promise<Res> {
+  request<Req, Res>(api: ClientCodec<Req, Res>, body: Req, opts?: RequestOptions): Promise<Res> {
     if (this.#state !== "ready") return Promise.reject(this.#closedError(api.name));
     const timeoutMs = opts?.timeoutMs ?? this.#options.requestTimeoutMs;
     if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) {
@@ -203,7 +203,7 @@ export class Connection {
     return new Promise<Res>((resolve, reject) => {
       this.#inFlight.push({
         correlationId,
-        api: api as ApiCodec<unknown, unknown>,
+        api: api as ClientCodec<unknown, unknown>,
         version,
         deadline,
         timeoutMs,
@@ -221,7 +221,7 @@ export class Connection {
    * has resolved); no correlation entry is kept. Rejects with CONNECTION_CLOSED if the
    * connection ends before the frame is written.
    */
-  send<Req>(api: ApiCodec<Req, unknown>, body: Req, opts?: SendOptions): Promise<void> {
+  send<Req>(api: ClientCodec<Req, unknown>, body: Req, opts?: SendOptions): Promise<void> {
     if (this.#state !== "ready") return Promise.reject(this.#closedError(api.name));
     let frame: Uint8Array;
     try {
@@ -305,7 +305,7 @@ export class Connection {
   }
 
   #encode<Req>(
-    api: ApiCodec<Req, unknown>,
+    api: ClientCodec<Req, unknown>,
     version: number,
     correlationId: number,
     body: Req,

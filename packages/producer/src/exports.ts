@@ -1,7 +1,16 @@
 // The public surface shared by every runtime entry point.
 
 // Errors from the wire format and the broker, re-exported so users can check `instanceof`.
-export { KafkaError, ProtocolDecodeError, TributaryError } from "@tributary/protocol";
+// Our sentence per Kafka error code: the Node, Deno and Bun entries install it; a browser or
+// Worker app opts in with `useErrorDescriptions(errorMessages)` (error-descriptions.ts says why).
+export {
+  type ErrorDescriptions,
+  errorMessages,
+  KafkaError,
+  ProtocolDecodeError,
+  TributaryError,
+  useErrorDescriptions,
+} from "@tributary/protocol";
 export type { BootstrapAddress } from "./broker-address.js";
 export * from "./errors.js";
 export {

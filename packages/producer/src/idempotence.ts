@@ -1,4 +1,8 @@
-import { InitProducerIdApi, isRetriableCode, kafkaErrorFromCode } from "@tributary/protocol";
+import {
+  InitProducerIdClientCodec,
+  isRetriableCode,
+  kafkaErrorFromCode,
+} from "@tributary/protocol";
 import type { Connection } from "./connection.js";
 
 /** Sequence numbers are int32 and wrap to 0 after the maximum (DefaultRecordBatch.incrementSequence). */
@@ -70,7 +74,7 @@ export class IdempotenceState {
   async #initialize(connect: () => Promise<Connection>): Promise<void> {
     const conn = await connect();
     const bump = this.producerId >= 0n;
-    const res = await conn.request(InitProducerIdApi, {
+    const res = await conn.request(InitProducerIdClientCodec, {
       transactionalId: null,
       transactionTimeoutMs: 60_000,
       // v3+ (KIP-360): asking with our current id and epoch bumps the epoch, keeping the id.

@@ -1,6 +1,6 @@
 import {
   ApiKey,
-  ProduceApi,
+  ProduceClientCodec,
   type ProduceRequestTopic,
   type ProduceResponse,
   type TributaryError,
@@ -292,8 +292,8 @@ export class Sender {
     try {
       const answer =
         this.#o.acks === 0
-          ? conn.send(ProduceApi, body, { version })
-          : conn.request(ProduceApi, body, { version });
+          ? conn.send(ProduceClientCodec, body, { version })
+          : conn.request(ProduceClientCodec, body, { version });
       written(); // the frame is queued on the connection: the next request may follow it
       response = (await answer) ?? undefined;
     } catch (err) {

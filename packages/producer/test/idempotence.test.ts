@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
-  InitProducerIdApi,
+  InitProducerIdClientCodec,
   type InitProducerIdRequest,
   type InitProducerIdResponse,
   KafkaError,
@@ -47,7 +47,7 @@ function scriptedConnection(...answers: InitProducerIdResponse[]) {
   const requests: InitProducerIdRequest[] = [];
   const conn = {
     request(api: unknown, body: InitProducerIdRequest): Promise<InitProducerIdResponse> {
-      assert.equal(api, InitProducerIdApi);
+      assert.equal(api, InitProducerIdClientCodec);
       requests.push(body);
       const next = answers[requests.length - 1];
       if (next === undefined) return Promise.reject(new Error("no more scripted answers"));

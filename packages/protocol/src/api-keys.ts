@@ -55,120 +55,153 @@ export interface KafkaApi {
   readonly firstFlexibleVersion: number | null;
 }
 
-type Row = [number, string, number | null, number | null, number | null, number | null];
+/**
+ * Every API's name, space-separated, by key from 0 as ApiKeys.java orders them: what apiName
+ * reads, so that naming a key (in a version error) does not need the version table below.
+ */
+const API_NAMES =
+  "Produce Fetch ListOffsets Metadata LeaderAndIsr StopReplica UpdateMetadata " +
+  "ControlledShutdown OffsetCommit OffsetFetch FindCoordinator JoinGroup Heartbeat " +
+  "LeaveGroup SyncGroup DescribeGroups ListGroups SaslHandshake ApiVersions CreateTopics " +
+  "DeleteTopics DeleteRecords InitProducerId OffsetForLeaderEpoch AddPartitionsToTxn " +
+  "AddOffsetsToTxn EndTxn WriteTxnMarkers TxnOffsetCommit DescribeAcls CreateAcls DeleteAcls " +
+  "DescribeConfigs AlterConfigs AlterReplicaLogDirs DescribeLogDirs SaslAuthenticate " +
+  "CreatePartitions CreateDelegationToken RenewDelegationToken ExpireDelegationToken " +
+  "DescribeDelegationToken DeleteGroups ElectLeaders IncrementalAlterConfigs " +
+  "AlterPartitionReassignments ListPartitionReassignments OffsetDelete DescribeClientQuotas " +
+  "AlterClientQuotas DescribeUserScramCredentials AlterUserScramCredentials Vote " +
+  "BeginQuorumEpoch EndQuorumEpoch DescribeQuorum AlterPartition UpdateFeatures Envelope " +
+  "FetchSnapshot DescribeCluster DescribeProducers BrokerRegistration BrokerHeartbeat " +
+  "UnregisterBroker DescribeTransactions ListTransactions AllocateProducerIds " +
+  "ConsumerGroupHeartbeat ConsumerGroupDescribe ControllerRegistration " +
+  "GetTelemetrySubscriptions PushTelemetry AssignReplicasToDirs ListConfigResources " +
+  "DescribeTopicPartitions ShareGroupHeartbeat ShareGroupDescribe ShareFetch " +
+  "ShareAcknowledge AddRaftVoter RemoveRaftVoter UpdateRaftVoter InitializeShareGroupState " +
+  "ReadShareGroupState WriteShareGroupState DeleteShareGroupState ReadShareGroupStateSummary " +
+  "StreamsGroupHeartbeat StreamsGroupDescribe DescribeShareGroupOffsets " +
+  "AlterShareGroupOffsets DeleteShareGroupOffsets";
 
-// apiKey, name, oldest version, latest stable version, latest version, first flexible version
+type Row = [number, number | null, number | null, number | null, number | null];
+
+// apiKey, oldest version, latest stable version, latest version, first flexible version
 const ROWS: readonly Row[] = [
-  [0, "Produce", 3, 13, 13, 9],
-  [1, "Fetch", 4, 18, 18, 12],
-  [2, "ListOffsets", 1, 10, 10, 6],
-  [3, "Metadata", 0, 13, 13, 9],
-  [4, "LeaderAndIsr", null, null, null, null],
-  [5, "StopReplica", null, null, null, null],
-  [6, "UpdateMetadata", null, null, null, null],
-  [7, "ControlledShutdown", null, null, null, null],
-  [8, "OffsetCommit", 2, 9, 10, 8],
-  [9, "OffsetFetch", 1, 9, 10, 6],
-  [10, "FindCoordinator", 0, 6, 6, 3],
-  [11, "JoinGroup", 0, 9, 9, 6],
-  [12, "Heartbeat", 0, 4, 4, 4],
-  [13, "LeaveGroup", 0, 5, 5, 4],
-  [14, "SyncGroup", 0, 5, 5, 4],
-  [15, "DescribeGroups", 0, 6, 6, 5],
-  [16, "ListGroups", 0, 5, 5, 3],
-  [17, "SaslHandshake", 0, 1, 1, null],
-  [18, "ApiVersions", 0, 4, 4, 3],
-  [19, "CreateTopics", 2, 7, 7, 5],
-  [20, "DeleteTopics", 1, 6, 6, 4],
-  [21, "DeleteRecords", 0, 2, 2, 2],
-  [22, "InitProducerId", 0, 5, 6, 2],
-  [23, "OffsetForLeaderEpoch", 2, 4, 4, 4],
-  [24, "AddPartitionsToTxn", 0, 5, 5, 3],
-  [25, "AddOffsetsToTxn", 0, 4, 4, 3],
-  [26, "EndTxn", 0, 5, 5, 3],
-  [27, "WriteTxnMarkers", 1, 1, 1, 1],
-  [28, "TxnOffsetCommit", 0, 5, 5, 3],
-  [29, "DescribeAcls", 1, 3, 3, 2],
-  [30, "CreateAcls", 1, 3, 3, 2],
-  [31, "DeleteAcls", 1, 3, 3, 2],
-  [32, "DescribeConfigs", 1, 4, 4, 4],
-  [33, "AlterConfigs", 0, 2, 2, 2],
-  [34, "AlterReplicaLogDirs", 1, 2, 2, 2],
-  [35, "DescribeLogDirs", 1, 4, 4, 2],
-  [36, "SaslAuthenticate", 0, 2, 2, 2],
-  [37, "CreatePartitions", 0, 3, 3, 2],
-  [38, "CreateDelegationToken", 1, 3, 3, 2],
-  [39, "RenewDelegationToken", 1, 2, 2, 2],
-  [40, "ExpireDelegationToken", 1, 2, 2, 2],
-  [41, "DescribeDelegationToken", 1, 3, 3, 2],
-  [42, "DeleteGroups", 0, 2, 2, 2],
-  [43, "ElectLeaders", 0, 2, 2, 2],
-  [44, "IncrementalAlterConfigs", 0, 1, 1, 1],
-  [45, "AlterPartitionReassignments", 0, 1, 1, 0],
-  [46, "ListPartitionReassignments", 0, 0, 0, 0],
-  [47, "OffsetDelete", 0, 0, 0, null],
-  [48, "DescribeClientQuotas", 0, 1, 1, 1],
-  [49, "AlterClientQuotas", 0, 1, 1, 1],
-  [50, "DescribeUserScramCredentials", 0, 0, 0, 0],
-  [51, "AlterUserScramCredentials", 0, 0, 0, 0],
-  [52, "Vote", 0, 2, 2, 0],
-  [53, "BeginQuorumEpoch", 0, 1, 1, 1],
-  [54, "EndQuorumEpoch", 0, 1, 1, 1],
-  [55, "DescribeQuorum", 0, 2, 2, 0],
-  [56, "AlterPartition", 2, 3, 3, 2],
-  [57, "UpdateFeatures", 0, 2, 2, 0],
-  [58, "Envelope", 0, 0, 0, 0],
-  [59, "FetchSnapshot", 0, 1, 1, 0],
-  [60, "DescribeCluster", 0, 2, 2, 0],
-  [61, "DescribeProducers", 0, 0, 0, 0],
-  [62, "BrokerRegistration", 0, 4, 4, 0],
-  [63, "BrokerHeartbeat", 0, 1, 1, 0],
-  [64, "UnregisterBroker", 0, 0, 0, 0],
-  [65, "DescribeTransactions", 0, 0, 0, 0],
-  [66, "ListTransactions", 0, 2, 2, 0],
-  [67, "AllocateProducerIds", 0, 0, 0, 0],
-  [68, "ConsumerGroupHeartbeat", 0, 1, 1, 0],
-  [69, "ConsumerGroupDescribe", 0, 1, 1, 0],
-  [70, "ControllerRegistration", 0, 0, 0, 0],
-  [71, "GetTelemetrySubscriptions", 0, 0, 0, 0],
-  [72, "PushTelemetry", 0, 0, 0, 0],
-  [73, "AssignReplicasToDirs", 0, 0, 0, 0],
-  [74, "ListConfigResources", 0, 1, 1, 0],
-  [75, "DescribeTopicPartitions", 0, 0, 0, 0],
-  [76, "ShareGroupHeartbeat", 1, 1, 1, 1],
-  [77, "ShareGroupDescribe", 1, 1, 1, 1],
-  [78, "ShareFetch", 1, 1, 1, 1],
-  [79, "ShareAcknowledge", 1, 1, 1, 1],
-  [80, "AddRaftVoter", 0, 0, 0, 0],
-  [81, "RemoveRaftVoter", 0, 0, 0, 0],
-  [82, "UpdateRaftVoter", 0, 0, 0, 0],
-  [83, "InitializeShareGroupState", 0, 0, 0, 0],
-  [84, "ReadShareGroupState", 0, 0, 0, 0],
-  [85, "WriteShareGroupState", 0, 0, 0, 0],
-  [86, "DeleteShareGroupState", 0, 0, 0, 0],
-  [87, "ReadShareGroupStateSummary", 0, 0, 0, 0],
-  [88, "StreamsGroupHeartbeat", 0, null, 0, 0],
-  [89, "StreamsGroupDescribe", 0, null, 0, 0],
-  [90, "DescribeShareGroupOffsets", 0, 0, 0, 0],
-  [91, "AlterShareGroupOffsets", 0, 0, 0, 0],
-  [92, "DeleteShareGroupOffsets", 0, 0, 0, 0],
+  [0, 3, 13, 13, 9], // Produce
+  [1, 4, 18, 18, 12], // Fetch
+  [2, 1, 10, 10, 6], // ListOffsets
+  [3, 0, 13, 13, 9], // Metadata
+  [4, null, null, null, null], // LeaderAndIsr
+  [5, null, null, null, null], // StopReplica
+  [6, null, null, null, null], // UpdateMetadata
+  [7, null, null, null, null], // ControlledShutdown
+  [8, 2, 9, 10, 8], // OffsetCommit
+  [9, 1, 9, 10, 6], // OffsetFetch
+  [10, 0, 6, 6, 3], // FindCoordinator
+  [11, 0, 9, 9, 6], // JoinGroup
+  [12, 0, 4, 4, 4], // Heartbeat
+  [13, 0, 5, 5, 4], // LeaveGroup
+  [14, 0, 5, 5, 4], // SyncGroup
+  [15, 0, 6, 6, 5], // DescribeGroups
+  [16, 0, 5, 5, 3], // ListGroups
+  [17, 0, 1, 1, null], // SaslHandshake
+  [18, 0, 4, 4, 3], // ApiVersions
+  [19, 2, 7, 7, 5], // CreateTopics
+  [20, 1, 6, 6, 4], // DeleteTopics
+  [21, 0, 2, 2, 2], // DeleteRecords
+  [22, 0, 5, 6, 2], // InitProducerId
+  [23, 2, 4, 4, 4], // OffsetForLeaderEpoch
+  [24, 0, 5, 5, 3], // AddPartitionsToTxn
+  [25, 0, 4, 4, 3], // AddOffsetsToTxn
+  [26, 0, 5, 5, 3], // EndTxn
+  [27, 1, 1, 1, 1], // WriteTxnMarkers
+  [28, 0, 5, 5, 3], // TxnOffsetCommit
+  [29, 1, 3, 3, 2], // DescribeAcls
+  [30, 1, 3, 3, 2], // CreateAcls
+  [31, 1, 3, 3, 2], // DeleteAcls
+  [32, 1, 4, 4, 4], // DescribeConfigs
+  [33, 0, 2, 2, 2], // AlterConfigs
+  [34, 1, 2, 2, 2], // AlterReplicaLogDirs
+  [35, 1, 4, 4, 2], // DescribeLogDirs
+  [36, 0, 2, 2, 2], // SaslAuthenticate
+  [37, 0, 3, 3, 2], // CreatePartitions
+  [38, 1, 3, 3, 2], // CreateDelegationToken
+  [39, 1, 2, 2, 2], // RenewDelegationToken
+  [40, 1, 2, 2, 2], // ExpireDelegationToken
+  [41, 1, 3, 3, 2], // DescribeDelegationToken
+  [42, 0, 2, 2, 2], // DeleteGroups
+  [43, 0, 2, 2, 2], // ElectLeaders
+  [44, 0, 1, 1, 1], // IncrementalAlterConfigs
+  [45, 0, 1, 1, 0], // AlterPartitionReassignments
+  [46, 0, 0, 0, 0], // ListPartitionReassignments
+  [47, 0, 0, 0, null], // OffsetDelete
+  [48, 0, 1, 1, 1], // DescribeClientQuotas
+  [49, 0, 1, 1, 1], // AlterClientQuotas
+  [50, 0, 0, 0, 0], // DescribeUserScramCredentials
+  [51, 0, 0, 0, 0], // AlterUserScramCredentials
+  [52, 0, 2, 2, 0], // Vote
+  [53, 0, 1, 1, 1], // BeginQuorumEpoch
+  [54, 0, 1, 1, 1], // EndQuorumEpoch
+  [55, 0, 2, 2, 0], // DescribeQuorum
+  [56, 2, 3, 3, 2], // AlterPartition
+  [57, 0, 2, 2, 0], // UpdateFeatures
+  [58, 0, 0, 0, 0], // Envelope
+  [59, 0, 1, 1, 0], // FetchSnapshot
+  [60, 0, 2, 2, 0], // DescribeCluster
+  [61, 0, 0, 0, 0], // DescribeProducers
+  [62, 0, 4, 4, 0], // BrokerRegistration
+  [63, 0, 1, 1, 0], // BrokerHeartbeat
+  [64, 0, 0, 0, 0], // UnregisterBroker
+  [65, 0, 0, 0, 0], // DescribeTransactions
+  [66, 0, 2, 2, 0], // ListTransactions
+  [67, 0, 0, 0, 0], // AllocateProducerIds
+  [68, 0, 1, 1, 0], // ConsumerGroupHeartbeat
+  [69, 0, 1, 1, 0], // ConsumerGroupDescribe
+  [70, 0, 0, 0, 0], // ControllerRegistration
+  [71, 0, 0, 0, 0], // GetTelemetrySubscriptions
+  [72, 0, 0, 0, 0], // PushTelemetry
+  [73, 0, 0, 0, 0], // AssignReplicasToDirs
+  [74, 0, 1, 1, 0], // ListConfigResources
+  [75, 0, 0, 0, 0], // DescribeTopicPartitions
+  [76, 1, 1, 1, 1], // ShareGroupHeartbeat
+  [77, 1, 1, 1, 1], // ShareGroupDescribe
+  [78, 1, 1, 1, 1], // ShareFetch
+  [79, 1, 1, 1, 1], // ShareAcknowledge
+  [80, 0, 0, 0, 0], // AddRaftVoter
+  [81, 0, 0, 0, 0], // RemoveRaftVoter
+  [82, 0, 0, 0, 0], // UpdateRaftVoter
+  [83, 0, 0, 0, 0], // InitializeShareGroupState
+  [84, 0, 0, 0, 0], // ReadShareGroupState
+  [85, 0, 0, 0, 0], // WriteShareGroupState
+  [86, 0, 0, 0, 0], // DeleteShareGroupState
+  [87, 0, 0, 0, 0], // ReadShareGroupStateSummary
+  [88, 0, null, 0, 0], // StreamsGroupHeartbeat
+  [89, 0, null, 0, 0], // StreamsGroupDescribe
+  [90, 0, 0, 0, 0], // DescribeShareGroupOffsets
+  [91, 0, 0, 0, 0], // AlterShareGroupOffsets
+  [92, 0, 0, 0, 0], // DeleteShareGroupOffsets
 ];
 
-/** Every API key Kafka 4.1.1 defines, by number. */
-export const KAFKA_APIS: ReadonlyMap<number, KafkaApi> = new Map(
-  ROWS.map(([apiKey, name, oldest, stable, latest, firstFlexible]) => [
-    apiKey,
-    {
+/** Every API key Kafka 4.1.1 defines, by number. Built only if something reads it. */
+export const KAFKA_APIS: ReadonlyMap<number, KafkaApi> = /* @__PURE__ */ (() => {
+  const names = API_NAMES.split(" ");
+  return new Map(
+    ROWS.map(([apiKey, oldest, stable, latest, firstFlexible]) => [
       apiKey,
-      name,
-      versions: oldest === null || latest === null ? null : { min: oldest, max: latest },
-      latestStableVersion: stable,
-      firstFlexibleVersion: firstFlexible,
-    },
-  ]),
-);
+      {
+        apiKey,
+        name: names[apiKey] ?? "",
+        versions: oldest === null || latest === null ? null : { min: oldest, max: latest },
+        latestStableVersion: stable,
+        firstFlexibleVersion: firstFlexible,
+      },
+    ]),
+  );
+})();
+
+let apiNames: readonly string[] | undefined;
 
 /** The API's name ("Produce"), or "ApiKey(<n>)" for a key Kafka 4.1.1 does not define. */
 export function apiName(apiKey: number): string {
-  return KAFKA_APIS.get(apiKey)?.name ?? `ApiKey(${apiKey})`;
+  apiNames ??= API_NAMES.split(" ");
+  // Like a Map lookup: only a number that is a key finds a name (not "0", 1.5 or NaN).
+  return (Number.isInteger(apiKey) ? apiNames[apiKey] : undefined) ?? `ApiKey(${apiKey})`;
 }

@@ -2,9 +2,10 @@
 // org/apache/kafka/common/protocol/Errors.java and the exception classes in the
 // sources jar of org.apache.kafka:kafka-clients:4.1.1 (Maven Central).
 // Regenerate: npm run gen:errors    Verify: node scripts/gen-error-codes.mjs --check
-// Messages are our own, kept in error-messages.ts; edit them there, not here.
+// Descriptions are our own, kept in error-messages.ts and installed with
+// useErrorDescriptions (error-descriptions.ts); this table holds names and flags only.
 
-import { errorMessages } from "./error-messages.js";
+import { errorDescription } from "./error-descriptions.js";
 
 /** Kafka 4.1.1 errors: 135 codes, highest 133, 32 retriable. */
 export const KAFKA_ERRORS_VERSION = "4.1.1";
@@ -158,952 +159,485 @@ export interface KafkaErrorInfo {
    * succeed if sent again (usually after a metadata refresh or a backoff).
    */
   readonly retriable: boolean;
-  /** What the code means to a producer user, in our words. */
+  /**
+   * What the code means to a producer user: our sentence once installed with
+   * useErrorDescriptions(errorMessages), else the name, number and where Kafka explains it.
+   */
   readonly message: string;
 }
 
-/**
- * Kafka error codes keyed by their numeric code. Each row's comment shows the Java exception
- * and its ancestors; `retriable` is true exactly when RetriableException is among them.
- */
-export const kafkaErrors = {
-  // UnknownServerException < ApiException
-  "-1": {
-    code: -1,
-    name: "UNKNOWN_SERVER_ERROR",
-    retriable: false,
-    message: errorMessages.UNKNOWN_SERVER_ERROR,
-  },
-  // no exception: success
-  0: { code: 0, name: "NONE", retriable: false, message: errorMessages.NONE },
-  // OffsetOutOfRangeException < InvalidOffsetException < ApiException
-  1: {
-    code: 1,
-    name: "OFFSET_OUT_OF_RANGE",
-    retriable: false,
-    message: errorMessages.OFFSET_OUT_OF_RANGE,
-  },
-  // CorruptRecordException < RetriableException
-  2: { code: 2, name: "CORRUPT_MESSAGE", retriable: true, message: errorMessages.CORRUPT_MESSAGE },
-  // UnknownTopicOrPartitionException < InvalidMetadataException < RefreshRetriableException < RetriableException
-  3: {
-    code: 3,
-    name: "UNKNOWN_TOPIC_OR_PARTITION",
-    retriable: true,
-    message: errorMessages.UNKNOWN_TOPIC_OR_PARTITION,
-  },
-  // InvalidFetchSizeException < ApiException
-  4: {
-    code: 4,
-    name: "INVALID_FETCH_SIZE",
-    retriable: false,
-    message: errorMessages.INVALID_FETCH_SIZE,
-  },
-  // LeaderNotAvailableException < InvalidMetadataException < RefreshRetriableException < RetriableException
-  5: {
-    code: 5,
-    name: "LEADER_NOT_AVAILABLE",
-    retriable: true,
-    message: errorMessages.LEADER_NOT_AVAILABLE,
-  },
-  // NotLeaderOrFollowerException < InvalidMetadataException < RefreshRetriableException < RetriableException
-  6: {
-    code: 6,
-    name: "NOT_LEADER_OR_FOLLOWER",
-    retriable: true,
-    message: errorMessages.NOT_LEADER_OR_FOLLOWER,
-  },
-  // TimeoutException < RetriableException
-  7: {
-    code: 7,
-    name: "REQUEST_TIMED_OUT",
-    retriable: true,
-    message: errorMessages.REQUEST_TIMED_OUT,
-  },
-  // BrokerNotAvailableException < ApiException
-  8: {
-    code: 8,
-    name: "BROKER_NOT_AVAILABLE",
-    retriable: false,
-    message: errorMessages.BROKER_NOT_AVAILABLE,
-  },
-  // ReplicaNotAvailableException < InvalidMetadataException < RefreshRetriableException < RetriableException
-  9: {
-    code: 9,
-    name: "REPLICA_NOT_AVAILABLE",
-    retriable: true,
-    message: errorMessages.REPLICA_NOT_AVAILABLE,
-  },
-  // RecordTooLargeException < ApiException
-  10: {
-    code: 10,
-    name: "MESSAGE_TOO_LARGE",
-    retriable: false,
-    message: errorMessages.MESSAGE_TOO_LARGE,
-  },
-  // ControllerMovedException < ApiException
-  11: {
-    code: 11,
-    name: "STALE_CONTROLLER_EPOCH",
-    retriable: false,
-    message: errorMessages.STALE_CONTROLLER_EPOCH,
-  },
-  // OffsetMetadataTooLarge < ApiException
-  12: {
-    code: 12,
-    name: "OFFSET_METADATA_TOO_LARGE",
-    retriable: false,
-    message: errorMessages.OFFSET_METADATA_TOO_LARGE,
-  },
-  // NetworkException < InvalidMetadataException < RefreshRetriableException < RetriableException
-  13: {
-    code: 13,
-    name: "NETWORK_EXCEPTION",
-    retriable: true,
-    message: errorMessages.NETWORK_EXCEPTION,
-  },
-  // CoordinatorLoadInProgressException < RetriableException
-  14: {
-    code: 14,
-    name: "COORDINATOR_LOAD_IN_PROGRESS",
-    retriable: true,
-    message: errorMessages.COORDINATOR_LOAD_IN_PROGRESS,
-  },
-  // CoordinatorNotAvailableException < RefreshRetriableException < RetriableException
-  15: {
-    code: 15,
-    name: "COORDINATOR_NOT_AVAILABLE",
-    retriable: true,
-    message: errorMessages.COORDINATOR_NOT_AVAILABLE,
-  },
-  // NotCoordinatorException < RefreshRetriableException < RetriableException
-  16: {
-    code: 16,
-    name: "NOT_COORDINATOR",
-    retriable: true,
-    message: errorMessages.NOT_COORDINATOR,
-  },
-  // InvalidTopicException < InvalidConfigurationException < ApiException
-  17: {
-    code: 17,
-    name: "INVALID_TOPIC_EXCEPTION",
-    retriable: false,
-    message: errorMessages.INVALID_TOPIC_EXCEPTION,
-  },
-  // RecordBatchTooLargeException < InvalidConfigurationException < ApiException
-  18: {
-    code: 18,
-    name: "RECORD_LIST_TOO_LARGE",
-    retriable: false,
-    message: errorMessages.RECORD_LIST_TOO_LARGE,
-  },
-  // NotEnoughReplicasException < RetriableException
-  19: {
-    code: 19,
-    name: "NOT_ENOUGH_REPLICAS",
-    retriable: true,
-    message: errorMessages.NOT_ENOUGH_REPLICAS,
-  },
-  // NotEnoughReplicasAfterAppendException < RetriableException
-  20: {
-    code: 20,
-    name: "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
-    retriable: true,
-    message: errorMessages.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-  },
-  // InvalidRequiredAcksException < InvalidConfigurationException < ApiException
-  21: {
-    code: 21,
-    name: "INVALID_REQUIRED_ACKS",
-    retriable: false,
-    message: errorMessages.INVALID_REQUIRED_ACKS,
-  },
-  // IllegalGenerationException < ApplicationRecoverableException < ApiException
-  22: {
-    code: 22,
-    name: "ILLEGAL_GENERATION",
-    retriable: false,
-    message: errorMessages.ILLEGAL_GENERATION,
-  },
-  // InconsistentGroupProtocolException < ApiException
-  23: {
-    code: 23,
-    name: "INCONSISTENT_GROUP_PROTOCOL",
-    retriable: false,
-    message: errorMessages.INCONSISTENT_GROUP_PROTOCOL,
-  },
-  // InvalidGroupIdException < ApiException
-  24: {
-    code: 24,
-    name: "INVALID_GROUP_ID",
-    retriable: false,
-    message: errorMessages.INVALID_GROUP_ID,
-  },
-  // UnknownMemberIdException < ApplicationRecoverableException < ApiException
-  25: {
-    code: 25,
-    name: "UNKNOWN_MEMBER_ID",
-    retriable: false,
-    message: errorMessages.UNKNOWN_MEMBER_ID,
-  },
-  // InvalidSessionTimeoutException < ApiException
-  26: {
-    code: 26,
-    name: "INVALID_SESSION_TIMEOUT",
-    retriable: false,
-    message: errorMessages.INVALID_SESSION_TIMEOUT,
-  },
-  // RebalanceInProgressException < ApiException
-  27: {
-    code: 27,
-    name: "REBALANCE_IN_PROGRESS",
-    retriable: false,
-    message: errorMessages.REBALANCE_IN_PROGRESS,
-  },
-  // InvalidCommitOffsetSizeException < ApiException
-  28: {
-    code: 28,
-    name: "INVALID_COMMIT_OFFSET_SIZE",
-    retriable: false,
-    message: errorMessages.INVALID_COMMIT_OFFSET_SIZE,
-  },
-  // TopicAuthorizationException < AuthorizationException < InvalidConfigurationException < ApiException
-  29: {
-    code: 29,
-    name: "TOPIC_AUTHORIZATION_FAILED",
-    retriable: false,
-    message: errorMessages.TOPIC_AUTHORIZATION_FAILED,
-  },
-  // GroupAuthorizationException < AuthorizationException < InvalidConfigurationException < ApiException
-  30: {
-    code: 30,
-    name: "GROUP_AUTHORIZATION_FAILED",
-    retriable: false,
-    message: errorMessages.GROUP_AUTHORIZATION_FAILED,
-  },
-  // ClusterAuthorizationException < AuthorizationException < InvalidConfigurationException < ApiException
-  31: {
-    code: 31,
-    name: "CLUSTER_AUTHORIZATION_FAILED",
-    retriable: false,
-    message: errorMessages.CLUSTER_AUTHORIZATION_FAILED,
-  },
-  // InvalidTimestampException < ApiException
-  32: {
-    code: 32,
-    name: "INVALID_TIMESTAMP",
-    retriable: false,
-    message: errorMessages.INVALID_TIMESTAMP,
-  },
-  // UnsupportedSaslMechanismException < AuthenticationException < InvalidConfigurationException < ApiException
-  33: {
-    code: 33,
-    name: "UNSUPPORTED_SASL_MECHANISM",
-    retriable: false,
-    message: errorMessages.UNSUPPORTED_SASL_MECHANISM,
-  },
-  // IllegalSaslStateException < AuthenticationException < InvalidConfigurationException < ApiException
-  34: {
-    code: 34,
-    name: "ILLEGAL_SASL_STATE",
-    retriable: false,
-    message: errorMessages.ILLEGAL_SASL_STATE,
-  },
-  // UnsupportedVersionException < InvalidConfigurationException < ApiException
-  35: {
-    code: 35,
-    name: "UNSUPPORTED_VERSION",
-    retriable: false,
-    message: errorMessages.UNSUPPORTED_VERSION,
-  },
-  // TopicExistsException < ApiException
-  36: {
-    code: 36,
-    name: "TOPIC_ALREADY_EXISTS",
-    retriable: false,
-    message: errorMessages.TOPIC_ALREADY_EXISTS,
-  },
-  // InvalidPartitionsException < ApiException
-  37: {
-    code: 37,
-    name: "INVALID_PARTITIONS",
-    retriable: false,
-    message: errorMessages.INVALID_PARTITIONS,
-  },
-  // InvalidReplicationFactorException < InvalidConfigurationException < ApiException
-  38: {
-    code: 38,
-    name: "INVALID_REPLICATION_FACTOR",
-    retriable: false,
-    message: errorMessages.INVALID_REPLICATION_FACTOR,
-  },
-  // InvalidReplicaAssignmentException < ApiException
-  39: {
-    code: 39,
-    name: "INVALID_REPLICA_ASSIGNMENT",
-    retriable: false,
-    message: errorMessages.INVALID_REPLICA_ASSIGNMENT,
-  },
-  // InvalidConfigurationException < ApiException
-  40: { code: 40, name: "INVALID_CONFIG", retriable: false, message: errorMessages.INVALID_CONFIG },
-  // NotControllerException < RetriableException
-  41: { code: 41, name: "NOT_CONTROLLER", retriable: true, message: errorMessages.NOT_CONTROLLER },
-  // InvalidRequestException < ApiException
-  42: {
-    code: 42,
-    name: "INVALID_REQUEST",
-    retriable: false,
-    message: errorMessages.INVALID_REQUEST,
-  },
-  // UnsupportedForMessageFormatException < InvalidConfigurationException < ApiException
-  43: {
-    code: 43,
-    name: "UNSUPPORTED_FOR_MESSAGE_FORMAT",
-    retriable: false,
-    message: errorMessages.UNSUPPORTED_FOR_MESSAGE_FORMAT,
-  },
-  // PolicyViolationException < ApiException
-  44: {
-    code: 44,
-    name: "POLICY_VIOLATION",
-    retriable: false,
-    message: errorMessages.POLICY_VIOLATION,
-  },
-  // OutOfOrderSequenceException < ApiException
-  45: {
-    code: 45,
-    name: "OUT_OF_ORDER_SEQUENCE_NUMBER",
-    retriable: false,
-    message: errorMessages.OUT_OF_ORDER_SEQUENCE_NUMBER,
-  },
-  // DuplicateSequenceException < ApiException
-  46: {
-    code: 46,
-    name: "DUPLICATE_SEQUENCE_NUMBER",
-    retriable: false,
-    message: errorMessages.DUPLICATE_SEQUENCE_NUMBER,
-  },
-  // InvalidProducerEpochException < ApplicationRecoverableException < ApiException
-  47: {
-    code: 47,
-    name: "INVALID_PRODUCER_EPOCH",
-    retriable: false,
-    message: errorMessages.INVALID_PRODUCER_EPOCH,
-  },
-  // InvalidTxnStateException < ApiException
-  48: {
-    code: 48,
-    name: "INVALID_TXN_STATE",
-    retriable: false,
-    message: errorMessages.INVALID_TXN_STATE,
-  },
-  // InvalidPidMappingException < ApplicationRecoverableException < ApiException
-  49: {
-    code: 49,
-    name: "INVALID_PRODUCER_ID_MAPPING",
-    retriable: false,
-    message: errorMessages.INVALID_PRODUCER_ID_MAPPING,
-  },
-  // InvalidTxnTimeoutException < ApiException
-  50: {
-    code: 50,
-    name: "INVALID_TRANSACTION_TIMEOUT",
-    retriable: false,
-    message: errorMessages.INVALID_TRANSACTION_TIMEOUT,
-  },
-  // ConcurrentTransactionsException < RetriableException
-  51: {
-    code: 51,
-    name: "CONCURRENT_TRANSACTIONS",
-    retriable: true,
-    message: errorMessages.CONCURRENT_TRANSACTIONS,
-  },
-  // TransactionCoordinatorFencedException < ApiException
-  52: {
-    code: 52,
-    name: "TRANSACTION_COORDINATOR_FENCED",
-    retriable: false,
-    message: errorMessages.TRANSACTION_COORDINATOR_FENCED,
-  },
-  // TransactionalIdAuthorizationException < AuthorizationException < InvalidConfigurationException < ApiException
-  53: {
-    code: 53,
-    name: "TRANSACTIONAL_ID_AUTHORIZATION_FAILED",
-    retriable: false,
-    message: errorMessages.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-  },
-  // SecurityDisabledException < ApiException
-  54: {
-    code: 54,
-    name: "SECURITY_DISABLED",
-    retriable: false,
-    message: errorMessages.SECURITY_DISABLED,
-  },
-  // OperationNotAttemptedException < ApiException
-  55: {
-    code: 55,
-    name: "OPERATION_NOT_ATTEMPTED",
-    retriable: false,
-    message: errorMessages.OPERATION_NOT_ATTEMPTED,
-  },
-  // KafkaStorageException < InvalidMetadataException < RefreshRetriableException < RetriableException
-  56: {
-    code: 56,
-    name: "KAFKA_STORAGE_ERROR",
-    retriable: true,
-    message: errorMessages.KAFKA_STORAGE_ERROR,
-  },
-  // LogDirNotFoundException < ApiException
-  57: {
-    code: 57,
-    name: "LOG_DIR_NOT_FOUND",
-    retriable: false,
-    message: errorMessages.LOG_DIR_NOT_FOUND,
-  },
-  // SaslAuthenticationException < AuthenticationException < InvalidConfigurationException < ApiException
-  58: {
-    code: 58,
-    name: "SASL_AUTHENTICATION_FAILED",
-    retriable: false,
-    message: errorMessages.SASL_AUTHENTICATION_FAILED,
-  },
-  // UnknownProducerIdException < OutOfOrderSequenceException < ApiException
-  59: {
-    code: 59,
-    name: "UNKNOWN_PRODUCER_ID",
-    retriable: false,
-    message: errorMessages.UNKNOWN_PRODUCER_ID,
-  },
-  // ReassignmentInProgressException < ApiException
-  60: {
-    code: 60,
-    name: "REASSIGNMENT_IN_PROGRESS",
-    retriable: false,
-    message: errorMessages.REASSIGNMENT_IN_PROGRESS,
-  },
-  // DelegationTokenDisabledException < ApiException
-  61: {
-    code: 61,
-    name: "DELEGATION_TOKEN_AUTH_DISABLED",
-    retriable: false,
-    message: errorMessages.DELEGATION_TOKEN_AUTH_DISABLED,
-  },
-  // DelegationTokenNotFoundException < ApiException
-  62: {
-    code: 62,
-    name: "DELEGATION_TOKEN_NOT_FOUND",
-    retriable: false,
-    message: errorMessages.DELEGATION_TOKEN_NOT_FOUND,
-  },
-  // DelegationTokenOwnerMismatchException < ApiException
-  63: {
-    code: 63,
-    name: "DELEGATION_TOKEN_OWNER_MISMATCH",
-    retriable: false,
-    message: errorMessages.DELEGATION_TOKEN_OWNER_MISMATCH,
-  },
-  // UnsupportedByAuthenticationException < ApiException
-  64: {
-    code: 64,
-    name: "DELEGATION_TOKEN_REQUEST_NOT_ALLOWED",
-    retriable: false,
-    message: errorMessages.DELEGATION_TOKEN_REQUEST_NOT_ALLOWED,
-  },
-  // DelegationTokenAuthorizationException < AuthorizationException < InvalidConfigurationException < ApiException
-  65: {
-    code: 65,
-    name: "DELEGATION_TOKEN_AUTHORIZATION_FAILED",
-    retriable: false,
-    message: errorMessages.DELEGATION_TOKEN_AUTHORIZATION_FAILED,
-  },
-  // DelegationTokenExpiredException < ApiException
-  66: {
-    code: 66,
-    name: "DELEGATION_TOKEN_EXPIRED",
-    retriable: false,
-    message: errorMessages.DELEGATION_TOKEN_EXPIRED,
-  },
-  // InvalidPrincipalTypeException < ApiException
-  67: {
-    code: 67,
-    name: "INVALID_PRINCIPAL_TYPE",
-    retriable: false,
-    message: errorMessages.INVALID_PRINCIPAL_TYPE,
-  },
-  // GroupNotEmptyException < ApiException
-  68: {
-    code: 68,
-    name: "NON_EMPTY_GROUP",
-    retriable: false,
-    message: errorMessages.NON_EMPTY_GROUP,
-  },
-  // GroupIdNotFoundException < ApiException
-  69: {
-    code: 69,
-    name: "GROUP_ID_NOT_FOUND",
-    retriable: false,
-    message: errorMessages.GROUP_ID_NOT_FOUND,
-  },
-  // FetchSessionIdNotFoundException < RetriableException
-  70: {
-    code: 70,
-    name: "FETCH_SESSION_ID_NOT_FOUND",
-    retriable: true,
-    message: errorMessages.FETCH_SESSION_ID_NOT_FOUND,
-  },
-  // InvalidFetchSessionEpochException < RetriableException
-  71: {
-    code: 71,
-    name: "INVALID_FETCH_SESSION_EPOCH",
-    retriable: true,
-    message: errorMessages.INVALID_FETCH_SESSION_EPOCH,
-  },
-  // ListenerNotFoundException < InvalidMetadataException < RefreshRetriableException < RetriableException
-  72: {
-    code: 72,
-    name: "LISTENER_NOT_FOUND",
-    retriable: true,
-    message: errorMessages.LISTENER_NOT_FOUND,
-  },
-  // TopicDeletionDisabledException < ApiException
-  73: {
-    code: 73,
-    name: "TOPIC_DELETION_DISABLED",
-    retriable: false,
-    message: errorMessages.TOPIC_DELETION_DISABLED,
-  },
-  // FencedLeaderEpochException < InvalidMetadataException < RefreshRetriableException < RetriableException
-  74: {
-    code: 74,
-    name: "FENCED_LEADER_EPOCH",
-    retriable: true,
-    message: errorMessages.FENCED_LEADER_EPOCH,
-  },
-  // UnknownLeaderEpochException < RetriableException
-  75: {
-    code: 75,
-    name: "UNKNOWN_LEADER_EPOCH",
-    retriable: true,
-    message: errorMessages.UNKNOWN_LEADER_EPOCH,
-  },
-  // UnsupportedCompressionTypeException < ApiException
-  76: {
-    code: 76,
-    name: "UNSUPPORTED_COMPRESSION_TYPE",
-    retriable: false,
-    message: errorMessages.UNSUPPORTED_COMPRESSION_TYPE,
-  },
-  // StaleBrokerEpochException < ApiException
-  77: {
-    code: 77,
-    name: "STALE_BROKER_EPOCH",
-    retriable: false,
-    message: errorMessages.STALE_BROKER_EPOCH,
-  },
-  // OffsetNotAvailableException < RetriableException
-  78: {
-    code: 78,
-    name: "OFFSET_NOT_AVAILABLE",
-    retriable: true,
-    message: errorMessages.OFFSET_NOT_AVAILABLE,
-  },
-  // MemberIdRequiredException < ApiException
-  79: {
-    code: 79,
-    name: "MEMBER_ID_REQUIRED",
-    retriable: false,
-    message: errorMessages.MEMBER_ID_REQUIRED,
-  },
-  // PreferredLeaderNotAvailableException < InvalidMetadataException < RefreshRetriableException < RetriableException
-  80: {
-    code: 80,
-    name: "PREFERRED_LEADER_NOT_AVAILABLE",
-    retriable: true,
-    message: errorMessages.PREFERRED_LEADER_NOT_AVAILABLE,
-  },
-  // GroupMaxSizeReachedException < ApiException
-  81: {
-    code: 81,
-    name: "GROUP_MAX_SIZE_REACHED",
-    retriable: false,
-    message: errorMessages.GROUP_MAX_SIZE_REACHED,
-  },
-  // FencedInstanceIdException < ApplicationRecoverableException < ApiException
-  82: {
-    code: 82,
-    name: "FENCED_INSTANCE_ID",
-    retriable: false,
-    message: errorMessages.FENCED_INSTANCE_ID,
-  },
-  // EligibleLeadersNotAvailableException < InvalidMetadataException < RefreshRetriableException < RetriableException
-  83: {
-    code: 83,
-    name: "ELIGIBLE_LEADERS_NOT_AVAILABLE",
-    retriable: true,
-    message: errorMessages.ELIGIBLE_LEADERS_NOT_AVAILABLE,
-  },
-  // ElectionNotNeededException < InvalidMetadataException < RefreshRetriableException < RetriableException
-  84: {
-    code: 84,
-    name: "ELECTION_NOT_NEEDED",
-    retriable: true,
-    message: errorMessages.ELECTION_NOT_NEEDED,
-  },
-  // NoReassignmentInProgressException < ApiException
-  85: {
-    code: 85,
-    name: "NO_REASSIGNMENT_IN_PROGRESS",
-    retriable: false,
-    message: errorMessages.NO_REASSIGNMENT_IN_PROGRESS,
-  },
-  // GroupSubscribedToTopicException < ApiException
-  86: {
-    code: 86,
-    name: "GROUP_SUBSCRIBED_TO_TOPIC",
-    retriable: false,
-    message: errorMessages.GROUP_SUBSCRIBED_TO_TOPIC,
-  },
-  // InvalidRecordException < InvalidConfigurationException < ApiException
-  87: { code: 87, name: "INVALID_RECORD", retriable: false, message: errorMessages.INVALID_RECORD },
-  // UnstableOffsetCommitException < RetriableException
-  88: {
-    code: 88,
-    name: "UNSTABLE_OFFSET_COMMIT",
-    retriable: true,
-    message: errorMessages.UNSTABLE_OFFSET_COMMIT,
-  },
-  // ThrottlingQuotaExceededException < RetriableException
-  89: {
-    code: 89,
-    name: "THROTTLING_QUOTA_EXCEEDED",
-    retriable: true,
-    message: errorMessages.THROTTLING_QUOTA_EXCEEDED,
-  },
-  // ProducerFencedException < ApplicationRecoverableException < ApiException
-  90: {
-    code: 90,
-    name: "PRODUCER_FENCED",
-    retriable: false,
-    message: errorMessages.PRODUCER_FENCED,
-  },
-  // ResourceNotFoundException < ApiException
-  91: {
-    code: 91,
-    name: "RESOURCE_NOT_FOUND",
-    retriable: false,
-    message: errorMessages.RESOURCE_NOT_FOUND,
-  },
-  // DuplicateResourceException < ApiException
-  92: {
-    code: 92,
-    name: "DUPLICATE_RESOURCE",
-    retriable: false,
-    message: errorMessages.DUPLICATE_RESOURCE,
-  },
-  // UnacceptableCredentialException < ApiException
-  93: {
-    code: 93,
-    name: "UNACCEPTABLE_CREDENTIAL",
-    retriable: false,
-    message: errorMessages.UNACCEPTABLE_CREDENTIAL,
-  },
-  // InconsistentVoterSetException < ApiException
-  94: {
-    code: 94,
-    name: "INCONSISTENT_VOTER_SET",
-    retriable: false,
-    message: errorMessages.INCONSISTENT_VOTER_SET,
-  },
-  // InvalidUpdateVersionException < ApiException
-  95: {
-    code: 95,
-    name: "INVALID_UPDATE_VERSION",
-    retriable: false,
-    message: errorMessages.INVALID_UPDATE_VERSION,
-  },
-  // FeatureUpdateFailedException < ApiException
-  96: {
-    code: 96,
-    name: "FEATURE_UPDATE_FAILED",
-    retriable: false,
-    message: errorMessages.FEATURE_UPDATE_FAILED,
-  },
-  // PrincipalDeserializationException < ApiException
-  97: {
-    code: 97,
-    name: "PRINCIPAL_DESERIALIZATION_FAILURE",
-    retriable: false,
-    message: errorMessages.PRINCIPAL_DESERIALIZATION_FAILURE,
-  },
-  // SnapshotNotFoundException < ApiException
-  98: {
-    code: 98,
-    name: "SNAPSHOT_NOT_FOUND",
-    retriable: false,
-    message: errorMessages.SNAPSHOT_NOT_FOUND,
-  },
-  // PositionOutOfRangeException < ApiException
-  99: {
-    code: 99,
-    name: "POSITION_OUT_OF_RANGE",
-    retriable: false,
-    message: errorMessages.POSITION_OUT_OF_RANGE,
-  },
-  // UnknownTopicIdException < InvalidMetadataException < RefreshRetriableException < RetriableException
-  100: {
-    code: 100,
-    name: "UNKNOWN_TOPIC_ID",
-    retriable: true,
-    message: errorMessages.UNKNOWN_TOPIC_ID,
-  },
-  // DuplicateBrokerRegistrationException < ApiException
-  101: {
-    code: 101,
-    name: "DUPLICATE_BROKER_REGISTRATION",
-    retriable: false,
-    message: errorMessages.DUPLICATE_BROKER_REGISTRATION,
-  },
-  // BrokerIdNotRegisteredException < ApiException
-  102: {
-    code: 102,
-    name: "BROKER_ID_NOT_REGISTERED",
-    retriable: false,
-    message: errorMessages.BROKER_ID_NOT_REGISTERED,
-  },
-  // InconsistentTopicIdException < InvalidMetadataException < RefreshRetriableException < RetriableException
-  103: {
-    code: 103,
-    name: "INCONSISTENT_TOPIC_ID",
-    retriable: true,
-    message: errorMessages.INCONSISTENT_TOPIC_ID,
-  },
-  // InconsistentClusterIdException < ApiException
-  104: {
-    code: 104,
-    name: "INCONSISTENT_CLUSTER_ID",
-    retriable: false,
-    message: errorMessages.INCONSISTENT_CLUSTER_ID,
-  },
-  // TransactionalIdNotFoundException < ApiException
-  105: {
-    code: 105,
-    name: "TRANSACTIONAL_ID_NOT_FOUND",
-    retriable: false,
-    message: errorMessages.TRANSACTIONAL_ID_NOT_FOUND,
-  },
-  // FetchSessionTopicIdException < RetriableException
-  106: {
-    code: 106,
-    name: "FETCH_SESSION_TOPIC_ID_ERROR",
-    retriable: true,
-    message: errorMessages.FETCH_SESSION_TOPIC_ID_ERROR,
-  },
-  // IneligibleReplicaException < ApiException
-  107: {
-    code: 107,
-    name: "INELIGIBLE_REPLICA",
-    retriable: false,
-    message: errorMessages.INELIGIBLE_REPLICA,
-  },
-  // NewLeaderElectedException < ApiException
-  108: {
-    code: 108,
-    name: "NEW_LEADER_ELECTED",
-    retriable: false,
-    message: errorMessages.NEW_LEADER_ELECTED,
-  },
-  // OffsetMovedToTieredStorageException < ApiException
-  109: {
-    code: 109,
-    name: "OFFSET_MOVED_TO_TIERED_STORAGE",
-    retriable: false,
-    message: errorMessages.OFFSET_MOVED_TO_TIERED_STORAGE,
-  },
-  // FencedMemberEpochException < ApiException
-  110: {
-    code: 110,
-    name: "FENCED_MEMBER_EPOCH",
-    retriable: false,
-    message: errorMessages.FENCED_MEMBER_EPOCH,
-  },
-  // UnreleasedInstanceIdException < ApiException
-  111: {
-    code: 111,
-    name: "UNRELEASED_INSTANCE_ID",
-    retriable: false,
-    message: errorMessages.UNRELEASED_INSTANCE_ID,
-  },
-  // UnsupportedAssignorException < ApiException
-  112: {
-    code: 112,
-    name: "UNSUPPORTED_ASSIGNOR",
-    retriable: false,
-    message: errorMessages.UNSUPPORTED_ASSIGNOR,
-  },
-  // StaleMemberEpochException < ApiException
-  113: {
-    code: 113,
-    name: "STALE_MEMBER_EPOCH",
-    retriable: false,
-    message: errorMessages.STALE_MEMBER_EPOCH,
-  },
-  // MismatchedEndpointTypeException < ApiException
-  114: {
-    code: 114,
-    name: "MISMATCHED_ENDPOINT_TYPE",
-    retriable: false,
-    message: errorMessages.MISMATCHED_ENDPOINT_TYPE,
-  },
-  // UnsupportedEndpointTypeException < ApiException
-  115: {
-    code: 115,
-    name: "UNSUPPORTED_ENDPOINT_TYPE",
-    retriable: false,
-    message: errorMessages.UNSUPPORTED_ENDPOINT_TYPE,
-  },
-  // UnknownControllerIdException < ApiException
-  116: {
-    code: 116,
-    name: "UNKNOWN_CONTROLLER_ID",
-    retriable: false,
-    message: errorMessages.UNKNOWN_CONTROLLER_ID,
-  },
-  // UnknownSubscriptionIdException < ApiException
-  117: {
-    code: 117,
-    name: "UNKNOWN_SUBSCRIPTION_ID",
-    retriable: false,
-    message: errorMessages.UNKNOWN_SUBSCRIPTION_ID,
-  },
-  // TelemetryTooLargeException < ApiException
-  118: {
-    code: 118,
-    name: "TELEMETRY_TOO_LARGE",
-    retriable: false,
-    message: errorMessages.TELEMETRY_TOO_LARGE,
-  },
-  // InvalidRegistrationException < ApiException
-  119: {
-    code: 119,
-    name: "INVALID_REGISTRATION",
-    retriable: false,
-    message: errorMessages.INVALID_REGISTRATION,
-  },
-  // TransactionAbortableException < ApiException
-  120: {
-    code: 120,
-    name: "TRANSACTION_ABORTABLE",
-    retriable: false,
-    message: errorMessages.TRANSACTION_ABORTABLE,
-  },
-  // InvalidRecordStateException < ApiException
-  121: {
-    code: 121,
-    name: "INVALID_RECORD_STATE",
-    retriable: false,
-    message: errorMessages.INVALID_RECORD_STATE,
-  },
-  // ShareSessionNotFoundException < RetriableException
-  122: {
-    code: 122,
-    name: "SHARE_SESSION_NOT_FOUND",
-    retriable: true,
-    message: errorMessages.SHARE_SESSION_NOT_FOUND,
-  },
-  // InvalidShareSessionEpochException < RetriableException
-  123: {
-    code: 123,
-    name: "INVALID_SHARE_SESSION_EPOCH",
-    retriable: true,
-    message: errorMessages.INVALID_SHARE_SESSION_EPOCH,
-  },
-  // FencedStateEpochException < ApiException
-  124: {
-    code: 124,
-    name: "FENCED_STATE_EPOCH",
-    retriable: false,
-    message: errorMessages.FENCED_STATE_EPOCH,
-  },
-  // InvalidVoterKeyException < ApiException
-  125: {
-    code: 125,
-    name: "INVALID_VOTER_KEY",
-    retriable: false,
-    message: errorMessages.INVALID_VOTER_KEY,
-  },
-  // DuplicateVoterException < ApiException
-  126: {
-    code: 126,
-    name: "DUPLICATE_VOTER",
-    retriable: false,
-    message: errorMessages.DUPLICATE_VOTER,
-  },
-  // VoterNotFoundException < ApiException
-  127: {
-    code: 127,
-    name: "VOTER_NOT_FOUND",
-    retriable: false,
-    message: errorMessages.VOTER_NOT_FOUND,
-  },
-  // InvalidRegularExpression < ApiException
-  128: {
-    code: 128,
-    name: "INVALID_REGULAR_EXPRESSION",
-    retriable: false,
-    message: errorMessages.INVALID_REGULAR_EXPRESSION,
-  },
-  // RebootstrapRequiredException < ApiException
-  129: {
-    code: 129,
-    name: "REBOOTSTRAP_REQUIRED",
-    retriable: false,
-    message: errorMessages.REBOOTSTRAP_REQUIRED,
-  },
-  // StreamsInvalidTopologyException < ApiException
-  130: {
-    code: 130,
-    name: "STREAMS_INVALID_TOPOLOGY",
-    retriable: false,
-    message: errorMessages.STREAMS_INVALID_TOPOLOGY,
-  },
-  // StreamsInvalidTopologyEpochException < ApiException
-  131: {
-    code: 131,
-    name: "STREAMS_INVALID_TOPOLOGY_EPOCH",
-    retriable: false,
-    message: errorMessages.STREAMS_INVALID_TOPOLOGY_EPOCH,
-  },
-  // StreamsTopologyFencedException < ApiException
-  132: {
-    code: 132,
-    name: "STREAMS_TOPOLOGY_FENCED",
-    retriable: false,
-    message: errorMessages.STREAMS_TOPOLOGY_FENCED,
-  },
-  // ShareSessionLimitReachedException < RetriableException
-  133: {
-    code: 133,
-    name: "SHARE_SESSION_LIMIT_REACHED",
-    retriable: true,
-    message: errorMessages.SHARE_SESSION_LIMIT_REACHED,
-  },
-} as const satisfies Record<number, KafkaErrorInfo>;
-
-const byCode = new Map<number, KafkaErrorInfo>();
-const byName = new Map<string, KafkaErrorInfo>();
-for (const info of Object.values(kafkaErrors) as KafkaErrorInfo[]) {
-  byCode.set(info.code, info);
-  byName.set(info.name, info);
+/** A row with its code, name and flag as literal types. */
+export interface KafkaErrorRow<C extends number, N extends KafkaErrorName, R extends boolean>
+  extends KafkaErrorInfo {
+  readonly code: C;
+  readonly name: N;
+  readonly retriable: R;
 }
+
+/** The type of `kafkaErrors`: every row keyed by its code. */
+export interface KafkaErrorTable {
+  readonly "-1": KafkaErrorRow<-1, "UNKNOWN_SERVER_ERROR", false>;
+  readonly 0: KafkaErrorRow<0, "NONE", false>;
+  readonly 1: KafkaErrorRow<1, "OFFSET_OUT_OF_RANGE", false>;
+  readonly 2: KafkaErrorRow<2, "CORRUPT_MESSAGE", true>;
+  readonly 3: KafkaErrorRow<3, "UNKNOWN_TOPIC_OR_PARTITION", true>;
+  readonly 4: KafkaErrorRow<4, "INVALID_FETCH_SIZE", false>;
+  readonly 5: KafkaErrorRow<5, "LEADER_NOT_AVAILABLE", true>;
+  readonly 6: KafkaErrorRow<6, "NOT_LEADER_OR_FOLLOWER", true>;
+  readonly 7: KafkaErrorRow<7, "REQUEST_TIMED_OUT", true>;
+  readonly 8: KafkaErrorRow<8, "BROKER_NOT_AVAILABLE", false>;
+  readonly 9: KafkaErrorRow<9, "REPLICA_NOT_AVAILABLE", true>;
+  readonly 10: KafkaErrorRow<10, "MESSAGE_TOO_LARGE", false>;
+  readonly 11: KafkaErrorRow<11, "STALE_CONTROLLER_EPOCH", false>;
+  readonly 12: KafkaErrorRow<12, "OFFSET_METADATA_TOO_LARGE", false>;
+  readonly 13: KafkaErrorRow<13, "NETWORK_EXCEPTION", true>;
+  readonly 14: KafkaErrorRow<14, "COORDINATOR_LOAD_IN_PROGRESS", true>;
+  readonly 15: KafkaErrorRow<15, "COORDINATOR_NOT_AVAILABLE", true>;
+  readonly 16: KafkaErrorRow<16, "NOT_COORDINATOR", true>;
+  readonly 17: KafkaErrorRow<17, "INVALID_TOPIC_EXCEPTION", false>;
+  readonly 18: KafkaErrorRow<18, "RECORD_LIST_TOO_LARGE", false>;
+  readonly 19: KafkaErrorRow<19, "NOT_ENOUGH_REPLICAS", true>;
+  readonly 20: KafkaErrorRow<20, "NOT_ENOUGH_REPLICAS_AFTER_APPEND", true>;
+  readonly 21: KafkaErrorRow<21, "INVALID_REQUIRED_ACKS", false>;
+  readonly 22: KafkaErrorRow<22, "ILLEGAL_GENERATION", false>;
+  readonly 23: KafkaErrorRow<23, "INCONSISTENT_GROUP_PROTOCOL", false>;
+  readonly 24: KafkaErrorRow<24, "INVALID_GROUP_ID", false>;
+  readonly 25: KafkaErrorRow<25, "UNKNOWN_MEMBER_ID", false>;
+  readonly 26: KafkaErrorRow<26, "INVALID_SESSION_TIMEOUT", false>;
+  readonly 27: KafkaErrorRow<27, "REBALANCE_IN_PROGRESS", false>;
+  readonly 28: KafkaErrorRow<28, "INVALID_COMMIT_OFFSET_SIZE", false>;
+  readonly 29: KafkaErrorRow<29, "TOPIC_AUTHORIZATION_FAILED", false>;
+  readonly 30: KafkaErrorRow<30, "GROUP_AUTHORIZATION_FAILED", false>;
+  readonly 31: KafkaErrorRow<31, "CLUSTER_AUTHORIZATION_FAILED", false>;
+  readonly 32: KafkaErrorRow<32, "INVALID_TIMESTAMP", false>;
+  readonly 33: KafkaErrorRow<33, "UNSUPPORTED_SASL_MECHANISM", false>;
+  readonly 34: KafkaErrorRow<34, "ILLEGAL_SASL_STATE", false>;
+  readonly 35: KafkaErrorRow<35, "UNSUPPORTED_VERSION", false>;
+  readonly 36: KafkaErrorRow<36, "TOPIC_ALREADY_EXISTS", false>;
+  readonly 37: KafkaErrorRow<37, "INVALID_PARTITIONS", false>;
+  readonly 38: KafkaErrorRow<38, "INVALID_REPLICATION_FACTOR", false>;
+  readonly 39: KafkaErrorRow<39, "INVALID_REPLICA_ASSIGNMENT", false>;
+  readonly 40: KafkaErrorRow<40, "INVALID_CONFIG", false>;
+  readonly 41: KafkaErrorRow<41, "NOT_CONTROLLER", true>;
+  readonly 42: KafkaErrorRow<42, "INVALID_REQUEST", false>;
+  readonly 43: KafkaErrorRow<43, "UNSUPPORTED_FOR_MESSAGE_FORMAT", false>;
+  readonly 44: KafkaErrorRow<44, "POLICY_VIOLATION", false>;
+  readonly 45: KafkaErrorRow<45, "OUT_OF_ORDER_SEQUENCE_NUMBER", false>;
+  readonly 46: KafkaErrorRow<46, "DUPLICATE_SEQUENCE_NUMBER", false>;
+  readonly 47: KafkaErrorRow<47, "INVALID_PRODUCER_EPOCH", false>;
+  readonly 48: KafkaErrorRow<48, "INVALID_TXN_STATE", false>;
+  readonly 49: KafkaErrorRow<49, "INVALID_PRODUCER_ID_MAPPING", false>;
+  readonly 50: KafkaErrorRow<50, "INVALID_TRANSACTION_TIMEOUT", false>;
+  readonly 51: KafkaErrorRow<51, "CONCURRENT_TRANSACTIONS", true>;
+  readonly 52: KafkaErrorRow<52, "TRANSACTION_COORDINATOR_FENCED", false>;
+  readonly 53: KafkaErrorRow<53, "TRANSACTIONAL_ID_AUTHORIZATION_FAILED", false>;
+  readonly 54: KafkaErrorRow<54, "SECURITY_DISABLED", false>;
+  readonly 55: KafkaErrorRow<55, "OPERATION_NOT_ATTEMPTED", false>;
+  readonly 56: KafkaErrorRow<56, "KAFKA_STORAGE_ERROR", true>;
+  readonly 57: KafkaErrorRow<57, "LOG_DIR_NOT_FOUND", false>;
+  readonly 58: KafkaErrorRow<58, "SASL_AUTHENTICATION_FAILED", false>;
+  readonly 59: KafkaErrorRow<59, "UNKNOWN_PRODUCER_ID", false>;
+  readonly 60: KafkaErrorRow<60, "REASSIGNMENT_IN_PROGRESS", false>;
+  readonly 61: KafkaErrorRow<61, "DELEGATION_TOKEN_AUTH_DISABLED", false>;
+  readonly 62: KafkaErrorRow<62, "DELEGATION_TOKEN_NOT_FOUND", false>;
+  readonly 63: KafkaErrorRow<63, "DELEGATION_TOKEN_OWNER_MISMATCH", false>;
+  readonly 64: KafkaErrorRow<64, "DELEGATION_TOKEN_REQUEST_NOT_ALLOWED", false>;
+  readonly 65: KafkaErrorRow<65, "DELEGATION_TOKEN_AUTHORIZATION_FAILED", false>;
+  readonly 66: KafkaErrorRow<66, "DELEGATION_TOKEN_EXPIRED", false>;
+  readonly 67: KafkaErrorRow<67, "INVALID_PRINCIPAL_TYPE", false>;
+  readonly 68: KafkaErrorRow<68, "NON_EMPTY_GROUP", false>;
+  readonly 69: KafkaErrorRow<69, "GROUP_ID_NOT_FOUND", false>;
+  readonly 70: KafkaErrorRow<70, "FETCH_SESSION_ID_NOT_FOUND", true>;
+  readonly 71: KafkaErrorRow<71, "INVALID_FETCH_SESSION_EPOCH", true>;
+  readonly 72: KafkaErrorRow<72, "LISTENER_NOT_FOUND", true>;
+  readonly 73: KafkaErrorRow<73, "TOPIC_DELETION_DISABLED", false>;
+  readonly 74: KafkaErrorRow<74, "FENCED_LEADER_EPOCH", true>;
+  readonly 75: KafkaErrorRow<75, "UNKNOWN_LEADER_EPOCH", true>;
+  readonly 76: KafkaErrorRow<76, "UNSUPPORTED_COMPRESSION_TYPE", false>;
+  readonly 77: KafkaErrorRow<77, "STALE_BROKER_EPOCH", false>;
+  readonly 78: KafkaErrorRow<78, "OFFSET_NOT_AVAILABLE", true>;
+  readonly 79: KafkaErrorRow<79, "MEMBER_ID_REQUIRED", false>;
+  readonly 80: KafkaErrorRow<80, "PREFERRED_LEADER_NOT_AVAILABLE", true>;
+  readonly 81: KafkaErrorRow<81, "GROUP_MAX_SIZE_REACHED", false>;
+  readonly 82: KafkaErrorRow<82, "FENCED_INSTANCE_ID", false>;
+  readonly 83: KafkaErrorRow<83, "ELIGIBLE_LEADERS_NOT_AVAILABLE", true>;
+  readonly 84: KafkaErrorRow<84, "ELECTION_NOT_NEEDED", true>;
+  readonly 85: KafkaErrorRow<85, "NO_REASSIGNMENT_IN_PROGRESS", false>;
+  readonly 86: KafkaErrorRow<86, "GROUP_SUBSCRIBED_TO_TOPIC", false>;
+  readonly 87: KafkaErrorRow<87, "INVALID_RECORD", false>;
+  readonly 88: KafkaErrorRow<88, "UNSTABLE_OFFSET_COMMIT", true>;
+  readonly 89: KafkaErrorRow<89, "THROTTLING_QUOTA_EXCEEDED", true>;
+  readonly 90: KafkaErrorRow<90, "PRODUCER_FENCED", false>;
+  readonly 91: KafkaErrorRow<91, "RESOURCE_NOT_FOUND", false>;
+  readonly 92: KafkaErrorRow<92, "DUPLICATE_RESOURCE", false>;
+  readonly 93: KafkaErrorRow<93, "UNACCEPTABLE_CREDENTIAL", false>;
+  readonly 94: KafkaErrorRow<94, "INCONSISTENT_VOTER_SET", false>;
+  readonly 95: KafkaErrorRow<95, "INVALID_UPDATE_VERSION", false>;
+  readonly 96: KafkaErrorRow<96, "FEATURE_UPDATE_FAILED", false>;
+  readonly 97: KafkaErrorRow<97, "PRINCIPAL_DESERIALIZATION_FAILURE", false>;
+  readonly 98: KafkaErrorRow<98, "SNAPSHOT_NOT_FOUND", false>;
+  readonly 99: KafkaErrorRow<99, "POSITION_OUT_OF_RANGE", false>;
+  readonly 100: KafkaErrorRow<100, "UNKNOWN_TOPIC_ID", true>;
+  readonly 101: KafkaErrorRow<101, "DUPLICATE_BROKER_REGISTRATION", false>;
+  readonly 102: KafkaErrorRow<102, "BROKER_ID_NOT_REGISTERED", false>;
+  readonly 103: KafkaErrorRow<103, "INCONSISTENT_TOPIC_ID", true>;
+  readonly 104: KafkaErrorRow<104, "INCONSISTENT_CLUSTER_ID", false>;
+  readonly 105: KafkaErrorRow<105, "TRANSACTIONAL_ID_NOT_FOUND", false>;
+  readonly 106: KafkaErrorRow<106, "FETCH_SESSION_TOPIC_ID_ERROR", true>;
+  readonly 107: KafkaErrorRow<107, "INELIGIBLE_REPLICA", false>;
+  readonly 108: KafkaErrorRow<108, "NEW_LEADER_ELECTED", false>;
+  readonly 109: KafkaErrorRow<109, "OFFSET_MOVED_TO_TIERED_STORAGE", false>;
+  readonly 110: KafkaErrorRow<110, "FENCED_MEMBER_EPOCH", false>;
+  readonly 111: KafkaErrorRow<111, "UNRELEASED_INSTANCE_ID", false>;
+  readonly 112: KafkaErrorRow<112, "UNSUPPORTED_ASSIGNOR", false>;
+  readonly 113: KafkaErrorRow<113, "STALE_MEMBER_EPOCH", false>;
+  readonly 114: KafkaErrorRow<114, "MISMATCHED_ENDPOINT_TYPE", false>;
+  readonly 115: KafkaErrorRow<115, "UNSUPPORTED_ENDPOINT_TYPE", false>;
+  readonly 116: KafkaErrorRow<116, "UNKNOWN_CONTROLLER_ID", false>;
+  readonly 117: KafkaErrorRow<117, "UNKNOWN_SUBSCRIPTION_ID", false>;
+  readonly 118: KafkaErrorRow<118, "TELEMETRY_TOO_LARGE", false>;
+  readonly 119: KafkaErrorRow<119, "INVALID_REGISTRATION", false>;
+  readonly 120: KafkaErrorRow<120, "TRANSACTION_ABORTABLE", false>;
+  readonly 121: KafkaErrorRow<121, "INVALID_RECORD_STATE", false>;
+  readonly 122: KafkaErrorRow<122, "SHARE_SESSION_NOT_FOUND", true>;
+  readonly 123: KafkaErrorRow<123, "INVALID_SHARE_SESSION_EPOCH", true>;
+  readonly 124: KafkaErrorRow<124, "FENCED_STATE_EPOCH", false>;
+  readonly 125: KafkaErrorRow<125, "INVALID_VOTER_KEY", false>;
+  readonly 126: KafkaErrorRow<126, "DUPLICATE_VOTER", false>;
+  readonly 127: KafkaErrorRow<127, "VOTER_NOT_FOUND", false>;
+  readonly 128: KafkaErrorRow<128, "INVALID_REGULAR_EXPRESSION", false>;
+  readonly 129: KafkaErrorRow<129, "REBOOTSTRAP_REQUIRED", false>;
+  readonly 130: KafkaErrorRow<130, "STREAMS_INVALID_TOPOLOGY", false>;
+  readonly 131: KafkaErrorRow<131, "STREAMS_INVALID_TOPOLOGY_EPOCH", false>;
+  readonly 132: KafkaErrorRow<132, "STREAMS_TOPOLOGY_FENCED", false>;
+  readonly 133: KafkaErrorRow<133, "SHARE_SESSION_LIMIT_REACHED", true>;
+}
+
+/** The lowest code; NAMES holds one name per code from here up, "" for an unused code. */
+const FIRST_CODE = -1;
+
+/**
+ * The names, space-separated, in code order. The comment above each gives its code and the
+ * Java exception with its ancestors; a code is retriable exactly when RetriableException is
+ * among them.
+ */
+const NAMES =
+  // -1: UnknownServerException < ApiException
+  "UNKNOWN_SERVER_ERROR " +
+  // 0: no exception: success
+  "NONE " +
+  // 1: OffsetOutOfRangeException < InvalidOffsetException < ApiException
+  "OFFSET_OUT_OF_RANGE " +
+  // 2, retriable: CorruptRecordException < RetriableException
+  "CORRUPT_MESSAGE " +
+  // 3, retriable: UnknownTopicOrPartitionException < InvalidMetadataException < RefreshRetriableException < RetriableException
+  "UNKNOWN_TOPIC_OR_PARTITION " +
+  // 4: InvalidFetchSizeException < ApiException
+  "INVALID_FETCH_SIZE " +
+  // 5, retriable: LeaderNotAvailableException < InvalidMetadataException < RefreshRetriableException < RetriableException
+  "LEADER_NOT_AVAILABLE " +
+  // 6, retriable: NotLeaderOrFollowerException < InvalidMetadataException < RefreshRetriableException < RetriableException
+  "NOT_LEADER_OR_FOLLOWER " +
+  // 7, retriable: TimeoutException < RetriableException
+  "REQUEST_TIMED_OUT " +
+  // 8: BrokerNotAvailableException < ApiException
+  "BROKER_NOT_AVAILABLE " +
+  // 9, retriable: ReplicaNotAvailableException < InvalidMetadataException < RefreshRetriableException < RetriableException
+  "REPLICA_NOT_AVAILABLE " +
+  // 10: RecordTooLargeException < ApiException
+  "MESSAGE_TOO_LARGE " +
+  // 11: ControllerMovedException < ApiException
+  "STALE_CONTROLLER_EPOCH " +
+  // 12: OffsetMetadataTooLarge < ApiException
+  "OFFSET_METADATA_TOO_LARGE " +
+  // 13, retriable: NetworkException < InvalidMetadataException < RefreshRetriableException < RetriableException
+  "NETWORK_EXCEPTION " +
+  // 14, retriable: CoordinatorLoadInProgressException < RetriableException
+  "COORDINATOR_LOAD_IN_PROGRESS " +
+  // 15, retriable: CoordinatorNotAvailableException < RefreshRetriableException < RetriableException
+  "COORDINATOR_NOT_AVAILABLE " +
+  // 16, retriable: NotCoordinatorException < RefreshRetriableException < RetriableException
+  "NOT_COORDINATOR " +
+  // 17: InvalidTopicException < InvalidConfigurationException < ApiException
+  "INVALID_TOPIC_EXCEPTION " +
+  // 18: RecordBatchTooLargeException < InvalidConfigurationException < ApiException
+  "RECORD_LIST_TOO_LARGE " +
+  // 19, retriable: NotEnoughReplicasException < RetriableException
+  "NOT_ENOUGH_REPLICAS " +
+  // 20, retriable: NotEnoughReplicasAfterAppendException < RetriableException
+  "NOT_ENOUGH_REPLICAS_AFTER_APPEND " +
+  // 21: InvalidRequiredAcksException < InvalidConfigurationException < ApiException
+  "INVALID_REQUIRED_ACKS " +
+  // 22: IllegalGenerationException < ApplicationRecoverableException < ApiException
+  "ILLEGAL_GENERATION " +
+  // 23: InconsistentGroupProtocolException < ApiException
+  "INCONSISTENT_GROUP_PROTOCOL " +
+  // 24: InvalidGroupIdException < ApiException
+  "INVALID_GROUP_ID " +
+  // 25: UnknownMemberIdException < ApplicationRecoverableException < ApiException
+  "UNKNOWN_MEMBER_ID " +
+  // 26: InvalidSessionTimeoutException < ApiException
+  "INVALID_SESSION_TIMEOUT " +
+  // 27: RebalanceInProgressException < ApiException
+  "REBALANCE_IN_PROGRESS " +
+  // 28: InvalidCommitOffsetSizeException < ApiException
+  "INVALID_COMMIT_OFFSET_SIZE " +
+  // 29: TopicAuthorizationException < AuthorizationException < InvalidConfigurationException < ApiException
+  "TOPIC_AUTHORIZATION_FAILED " +
+  // 30: GroupAuthorizationException < AuthorizationException < InvalidConfigurationException < ApiException
+  "GROUP_AUTHORIZATION_FAILED " +
+  // 31: ClusterAuthorizationException < AuthorizationException < InvalidConfigurationException < ApiException
+  "CLUSTER_AUTHORIZATION_FAILED " +
+  // 32: InvalidTimestampException < ApiException
+  "INVALID_TIMESTAMP " +
+  // 33: UnsupportedSaslMechanismException < AuthenticationException < InvalidConfigurationException < ApiException
+  "UNSUPPORTED_SASL_MECHANISM " +
+  // 34: IllegalSaslStateException < AuthenticationException < InvalidConfigurationException < ApiException
+  "ILLEGAL_SASL_STATE " +
+  // 35: UnsupportedVersionException < InvalidConfigurationException < ApiException
+  "UNSUPPORTED_VERSION " +
+  // 36: TopicExistsException < ApiException
+  "TOPIC_ALREADY_EXISTS " +
+  // 37: InvalidPartitionsException < ApiException
+  "INVALID_PARTITIONS " +
+  // 38: InvalidReplicationFactorException < InvalidConfigurationException < ApiException
+  "INVALID_REPLICATION_FACTOR " +
+  // 39: InvalidReplicaAssignmentException < ApiException
+  "INVALID_REPLICA_ASSIGNMENT " +
+  // 40: InvalidConfigurationException < ApiException
+  "INVALID_CONFIG " +
+  // 41, retriable: NotControllerException < RetriableException
+  "NOT_CONTROLLER " +
+  // 42: InvalidRequestException < ApiException
+  "INVALID_REQUEST " +
+  // 43: UnsupportedForMessageFormatException < InvalidConfigurationException < ApiException
+  "UNSUPPORTED_FOR_MESSAGE_FORMAT " +
+  // 44: PolicyViolationException < ApiException
+  "POLICY_VIOLATION " +
+  // 45: OutOfOrderSequenceException < ApiException
+  "OUT_OF_ORDER_SEQUENCE_NUMBER " +
+  // 46: DuplicateSequenceException < ApiException
+  "DUPLICATE_SEQUENCE_NUMBER " +
+  // 47: InvalidProducerEpochException < ApplicationRecoverableException < ApiException
+  "INVALID_PRODUCER_EPOCH " +
+  // 48: InvalidTxnStateException < ApiException
+  "INVALID_TXN_STATE " +
+  // 49: InvalidPidMappingException < ApplicationRecoverableException < ApiException
+  "INVALID_PRODUCER_ID_MAPPING " +
+  // 50: InvalidTxnTimeoutException < ApiException
+  "INVALID_TRANSACTION_TIMEOUT " +
+  // 51, retriable: ConcurrentTransactionsException < RetriableException
+  "CONCURRENT_TRANSACTIONS " +
+  // 52: TransactionCoordinatorFencedException < ApiException
+  "TRANSACTION_COORDINATOR_FENCED " +
+  // 53: TransactionalIdAuthorizationException < AuthorizationException < InvalidConfigurationException < ApiException
+  "TRANSACTIONAL_ID_AUTHORIZATION_FAILED " +
+  // 54: SecurityDisabledException < ApiException
+  "SECURITY_DISABLED " +
+  // 55: OperationNotAttemptedException < ApiException
+  "OPERATION_NOT_ATTEMPTED " +
+  // 56, retriable: KafkaStorageException < InvalidMetadataException < RefreshRetriableException < RetriableException
+  "KAFKA_STORAGE_ERROR " +
+  // 57: LogDirNotFoundException < ApiException
+  "LOG_DIR_NOT_FOUND " +
+  // 58: SaslAuthenticationException < AuthenticationException < InvalidConfigurationException < ApiException
+  "SASL_AUTHENTICATION_FAILED " +
+  // 59: UnknownProducerIdException < OutOfOrderSequenceException < ApiException
+  "UNKNOWN_PRODUCER_ID " +
+  // 60: ReassignmentInProgressException < ApiException
+  "REASSIGNMENT_IN_PROGRESS " +
+  // 61: DelegationTokenDisabledException < ApiException
+  "DELEGATION_TOKEN_AUTH_DISABLED " +
+  // 62: DelegationTokenNotFoundException < ApiException
+  "DELEGATION_TOKEN_NOT_FOUND " +
+  // 63: DelegationTokenOwnerMismatchException < ApiException
+  "DELEGATION_TOKEN_OWNER_MISMATCH " +
+  // 64: UnsupportedByAuthenticationException < ApiException
+  "DELEGATION_TOKEN_REQUEST_NOT_ALLOWED " +
+  // 65: DelegationTokenAuthorizationException < AuthorizationException < InvalidConfigurationException < ApiException
+  "DELEGATION_TOKEN_AUTHORIZATION_FAILED " +
+  // 66: DelegationTokenExpiredException < ApiException
+  "DELEGATION_TOKEN_EXPIRED " +
+  // 67: InvalidPrincipalTypeException < ApiException
+  "INVALID_PRINCIPAL_TYPE " +
+  // 68: GroupNotEmptyException < ApiException
+  "NON_EMPTY_GROUP " +
+  // 69: GroupIdNotFoundException < ApiException
+  "GROUP_ID_NOT_FOUND " +
+  // 70, retriable: FetchSessionIdNotFoundException < RetriableException
+  "FETCH_SESSION_ID_NOT_FOUND " +
+  // 71, retriable: InvalidFetchSessionEpochException < RetriableException
+  "INVALID_FETCH_SESSION_EPOCH " +
+  // 72, retriable: ListenerNotFoundException < InvalidMetadataException < RefreshRetriableException < RetriableException
+  "LISTENER_NOT_FOUND " +
+  // 73: TopicDeletionDisabledException < ApiException
+  "TOPIC_DELETION_DISABLED " +
+  // 74, retriable: FencedLeaderEpochException < InvalidMetadataException < RefreshRetriableException < RetriableException
+  "FENCED_LEADER_EPOCH " +
+  // 75, retriable: UnknownLeaderEpochException < RetriableException
+  "UNKNOWN_LEADER_EPOCH " +
+  // 76: UnsupportedCompressionTypeException < ApiException
+  "UNSUPPORTED_COMPRESSION_TYPE " +
+  // 77: StaleBrokerEpochException < ApiException
+  "STALE_BROKER_EPOCH " +
+  // 78, retriable: OffsetNotAvailableException < RetriableException
+  "OFFSET_NOT_AVAILABLE " +
+  // 79: MemberIdRequiredException < ApiException
+  "MEMBER_ID_REQUIRED " +
+  // 80, retriable: PreferredLeaderNotAvailableException < InvalidMetadataException < RefreshRetriableException < RetriableException
+  "PREFERRED_LEADER_NOT_AVAILABLE " +
+  // 81: GroupMaxSizeReachedException < ApiException
+  "GROUP_MAX_SIZE_REACHED " +
+  // 82: FencedInstanceIdException < ApplicationRecoverableException < ApiException
+  "FENCED_INSTANCE_ID " +
+  // 83, retriable: EligibleLeadersNotAvailableException < InvalidMetadataException < RefreshRetriableException < RetriableException
+  "ELIGIBLE_LEADERS_NOT_AVAILABLE " +
+  // 84, retriable: ElectionNotNeededException < InvalidMetadataException < RefreshRetriableException < RetriableException
+  "ELECTION_NOT_NEEDED " +
+  // 85: NoReassignmentInProgressException < ApiException
+  "NO_REASSIGNMENT_IN_PROGRESS " +
+  // 86: GroupSubscribedToTopicException < ApiException
+  "GROUP_SUBSCRIBED_TO_TOPIC " +
+  // 87: InvalidRecordException < InvalidConfigurationException < ApiException
+  "INVALID_RECORD " +
+  // 88, retriable: UnstableOffsetCommitException < RetriableException
+  "UNSTABLE_OFFSET_COMMIT " +
+  // 89, retriable: ThrottlingQuotaExceededException < RetriableException
+  "THROTTLING_QUOTA_EXCEEDED " +
+  // 90: ProducerFencedException < ApplicationRecoverableException < ApiException
+  "PRODUCER_FENCED " +
+  // 91: ResourceNotFoundException < ApiException
+  "RESOURCE_NOT_FOUND " +
+  // 92: DuplicateResourceException < ApiException
+  "DUPLICATE_RESOURCE " +
+  // 93: UnacceptableCredentialException < ApiException
+  "UNACCEPTABLE_CREDENTIAL " +
+  // 94: InconsistentVoterSetException < ApiException
+  "INCONSISTENT_VOTER_SET " +
+  // 95: InvalidUpdateVersionException < ApiException
+  "INVALID_UPDATE_VERSION " +
+  // 96: FeatureUpdateFailedException < ApiException
+  "FEATURE_UPDATE_FAILED " +
+  // 97: PrincipalDeserializationException < ApiException
+  "PRINCIPAL_DESERIALIZATION_FAILURE " +
+  // 98: SnapshotNotFoundException < ApiException
+  "SNAPSHOT_NOT_FOUND " +
+  // 99: PositionOutOfRangeException < ApiException
+  "POSITION_OUT_OF_RANGE " +
+  // 100, retriable: UnknownTopicIdException < InvalidMetadataException < RefreshRetriableException < RetriableException
+  "UNKNOWN_TOPIC_ID " +
+  // 101: DuplicateBrokerRegistrationException < ApiException
+  "DUPLICATE_BROKER_REGISTRATION " +
+  // 102: BrokerIdNotRegisteredException < ApiException
+  "BROKER_ID_NOT_REGISTERED " +
+  // 103, retriable: InconsistentTopicIdException < InvalidMetadataException < RefreshRetriableException < RetriableException
+  "INCONSISTENT_TOPIC_ID " +
+  // 104: InconsistentClusterIdException < ApiException
+  "INCONSISTENT_CLUSTER_ID " +
+  // 105: TransactionalIdNotFoundException < ApiException
+  "TRANSACTIONAL_ID_NOT_FOUND " +
+  // 106, retriable: FetchSessionTopicIdException < RetriableException
+  "FETCH_SESSION_TOPIC_ID_ERROR " +
+  // 107: IneligibleReplicaException < ApiException
+  "INELIGIBLE_REPLICA " +
+  // 108: NewLeaderElectedException < ApiException
+  "NEW_LEADER_ELECTED " +
+  // 109: OffsetMovedToTieredStorageException < ApiException
+  "OFFSET_MOVED_TO_TIERED_STORAGE " +
+  // 110: FencedMemberEpochException < ApiException
+  "FENCED_MEMBER_EPOCH " +
+  // 111: UnreleasedInstanceIdException < ApiException
+  "UNRELEASED_INSTANCE_ID " +
+  // 112: UnsupportedAssignorException < ApiException
+  "UNSUPPORTED_ASSIGNOR " +
+  // 113: StaleMemberEpochException < ApiException
+  "STALE_MEMBER_EPOCH " +
+  // 114: MismatchedEndpointTypeException < ApiException
+  "MISMATCHED_ENDPOINT_TYPE " +
+  // 115: UnsupportedEndpointTypeException < ApiException
+  "UNSUPPORTED_ENDPOINT_TYPE " +
+  // 116: UnknownControllerIdException < ApiException
+  "UNKNOWN_CONTROLLER_ID " +
+  // 117: UnknownSubscriptionIdException < ApiException
+  "UNKNOWN_SUBSCRIPTION_ID " +
+  // 118: TelemetryTooLargeException < ApiException
+  "TELEMETRY_TOO_LARGE " +
+  // 119: InvalidRegistrationException < ApiException
+  "INVALID_REGISTRATION " +
+  // 120: TransactionAbortableException < ApiException
+  "TRANSACTION_ABORTABLE " +
+  // 121: InvalidRecordStateException < ApiException
+  "INVALID_RECORD_STATE " +
+  // 122, retriable: ShareSessionNotFoundException < RetriableException
+  "SHARE_SESSION_NOT_FOUND " +
+  // 123, retriable: InvalidShareSessionEpochException < RetriableException
+  "INVALID_SHARE_SESSION_EPOCH " +
+  // 124: FencedStateEpochException < ApiException
+  "FENCED_STATE_EPOCH " +
+  // 125: InvalidVoterKeyException < ApiException
+  "INVALID_VOTER_KEY " +
+  // 126: DuplicateVoterException < ApiException
+  "DUPLICATE_VOTER " +
+  // 127: VoterNotFoundException < ApiException
+  "VOTER_NOT_FOUND " +
+  // 128: InvalidRegularExpression < ApiException
+  "INVALID_REGULAR_EXPRESSION " +
+  // 129: RebootstrapRequiredException < ApiException
+  "REBOOTSTRAP_REQUIRED " +
+  // 130: StreamsInvalidTopologyException < ApiException
+  "STREAMS_INVALID_TOPOLOGY " +
+  // 131: StreamsInvalidTopologyEpochException < ApiException
+  "STREAMS_INVALID_TOPOLOGY_EPOCH " +
+  // 132: StreamsTopologyFencedException < ApiException
+  "STREAMS_TOPOLOGY_FENCED " +
+  // 133, retriable: ShareSessionLimitReachedException < RetriableException
+  "SHARE_SESSION_LIMIT_REACHED";
+
+/** The codes whose exception is a RetriableException. */
+const RETRIABLE: readonly number[] = [
+  2, 3, 5, 6, 7, 9, 13, 14, 15, 16, 19, 20, 41, 51, 56, 70, 71, 72, 74, 75, 78, 80, 83, 84, 88, 89,
+  100, 103, 106, 122, 123, 133,
+];
+
+/** A plain row; `message` is an own getter: it follows useErrorDescriptions and shows in JSON. */
+function row(code: number, name: KafkaErrorName): KafkaErrorInfo {
+  return {
+    code,
+    name,
+    retriable: RETRIABLE.includes(code),
+    get message() {
+      return errorDescription(code, name);
+    },
+  };
+}
+
+/** The rows indexed by code - FIRST_CODE, undefined for unused codes; made on first use. */
+let rows: (KafkaErrorInfo | undefined)[] | undefined;
+
+function table(): (KafkaErrorInfo | undefined)[] {
+  rows ??= NAMES.split(" ").map((name, i) =>
+    name === "" ? undefined : row(i + FIRST_CODE, name as KafkaErrorName),
+  );
+  return rows;
+}
+
+/** Kafka error codes keyed by their numeric code. */
+export const kafkaErrors: KafkaErrorTable = /* @__PURE__ */ (() =>
+  Object.fromEntries(
+    table()
+      .filter((row) => row !== undefined)
+      .map((row) => [row.code, row]),
+  ) as unknown as KafkaErrorTable)();
 
 /** The table row for a numeric error code, or undefined when Kafka 4.1.1 has no such code. */
 export function errorByCode(code: number): KafkaErrorInfo | undefined {
-  return byCode.get(code);
+  // Like a Map lookup: only a number that is a code finds a row (not "6", 1.5 or NaN).
+  return Number.isInteger(code) ? table()[code - FIRST_CODE] : undefined;
 }
 
 /** The table row for an error name such as "NOT_LEADER_OR_FOLLOWER", or undefined. */
 export function errorByName(name: KafkaErrorName): KafkaErrorInfo;
 export function errorByName(name: string): KafkaErrorInfo | undefined;
 export function errorByName(name: string): KafkaErrorInfo | undefined {
-  return byName.get(name);
+  return table().find((row) => row?.name === name);
 }

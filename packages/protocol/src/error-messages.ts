@@ -7,8 +7,11 @@ import type { KafkaErrorName } from "./error-codes.js";
  *
  * Written by hand; Kafka's own sentences are deliberately not reused. scripts/gen-error-codes.mjs
  * reads this object (one double-quoted string per name) and refuses to generate error-codes.ts
- * while any error code of the Kafka release it targets has no message here. After editing, run
- * `npm run gen:errors`.
+ * while any error code of the Kafka release it targets has no message here.
+ *
+ * Nothing imports this object for its own use: KafkaError messages carry these sentences once
+ * `useErrorDescriptions(errorMessages)` has run (the Node, Deno and Bun entries of
+ * @tributary/producer do it), so a browser bundle leaves them out unless the app opts in.
  */
 export const errorMessages = {
   UNKNOWN_SERVER_ERROR:

@@ -1,7 +1,7 @@
 import { KAFKA_APIS } from "./api-keys.js";
 import { writeInt16, writeInt32, writeNullableString } from "./messages/fields.js";
-import type { Reader } from "./reader.js";
-import type { Writer } from "./writer.js";
+import type { MessageReader } from "./reader.js";
+import type { MessageWriter } from "./writer.js";
 
 /**
  * Request and response headers
@@ -78,7 +78,7 @@ export function responseHeaderVersionFor(
 }
 
 export function writeRequestHeader(
-  w: Writer,
+  w: MessageWriter,
   headerVersion: RequestHeaderVersion,
   header: RequestHeader,
 ): void {
@@ -90,7 +90,10 @@ export function writeRequestHeader(
   if (headerVersion === 2) w.unsignedVarint(0);
 }
 
-export function readRequestHeader(r: Reader, headerVersion: RequestHeaderVersion): RequestHeader {
+export function readRequestHeader(
+  r: MessageReader,
+  headerVersion: RequestHeaderVersion,
+): RequestHeader {
   const header = readRequestHeaderFields(r);
   // No tagged fields are defined for the header; unknown ones are skipped.
   if (headerVersion === 2) r.taggedFields();
@@ -98,7 +101,7 @@ export function readRequestHeader(r: Reader, headerVersion: RequestHeaderVersion
 }
 
 /** The fields every request header version from 1 on starts with. */
-export function readRequestHeaderFields(r: Reader): RequestHeader {
+export function readRequestHeaderFields(r: MessageReader): RequestHeader {
   const apiKey = r.int16();
   const apiVersion = r.int16();
   const correlationId = r.int32();
@@ -107,7 +110,7 @@ export function readRequestHeaderFields(r: Reader): RequestHeader {
 }
 
 export function writeResponseHeader(
-  w: Writer,
+  w: MessageWriter,
   headerVersion: ResponseHeaderVersion,
   correlationId: number,
 ): void {
@@ -116,7 +119,7 @@ export function writeResponseHeader(
 }
 
 /** Reads a response header and returns its correlation id. */
-export function readResponseHeader(r: Reader, headerVersion: ResponseHeaderVersion): number {
+export function readResponseHeader(r: MessageReader, headerVersion: ResponseHeaderVersion): number {
   const correlationId = r.int32();
   if (headerVersion === 1) r.taggedFields();
   return correlationId;

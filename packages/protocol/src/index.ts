@@ -1,6 +1,7 @@
 export * from "./api-keys.js";
 export { crc32c } from "./crc32c.js";
 export * from "./error-codes.js";
+export * from "./error-descriptions.js";
 export * from "./error-messages.js";
 export * from "./errors.js";
 export * from "./frame-splitter.js";

@@ -3,7 +3,8 @@ import { TributaryError } from "./errors.js";
 
 /**
  * Kafka error codes turned into errors a user can act on. The facts (name, retriable) come from
- * the table generated from Kafka's Errors.java (error-codes.ts); the text is ours.
+ * the table generated from Kafka's Errors.java (error-codes.ts); the text is ours, installed with
+ * useErrorDescriptions (error-descriptions.ts), or else the code's name, number and Kafka's page.
  */
 
 /** Prefix of the `code` given to error numbers that are not in the table. */
@@ -26,7 +27,8 @@ export interface KafkaErrorContext {
 /**
  * An error code a broker returned. `code` is Kafka's name for it (e.g. "NOT_LEADER_OR_FOLLOWER"),
  * `kafkaCode` the number on the wire, `retriable` Kafka's own verdict on whether the same request
- * can succeed when sent again, and `message` our explanation followed by the context given.
+ * can succeed when sent again, and `message` the code's description (see useErrorDescriptions)
+ * followed by the context given.
  */
 export class KafkaError extends TributaryError {
   declare readonly code: KafkaErrorCodeName;

@@ -9,8 +9,12 @@ import type { TaggedField } from "./writer.js";
  * ProtocolDecodeError when the input is short or malformed: decoders built on it never throw
  * RangeError, never read past the end, and never allocate from an untrusted count that could
  * not fit in the bytes that remain.
+ *
+ * MessageReader has the reads Kafka's message schemas use, which is all the message codecs
+ * take; Reader adds the record-batch varints and the other widths. The split keeps those out of
+ * a browser bundle, which cannot drop a class's unused methods.
  */
-export class Reader {
+export class MessageReader {
   readonly bytes: Uint8Array;
   readonly #view: DataView;
   #pos: number;
@@ -41,6 +45,20 @@ export class Reader {
     }
   }
 
+  /** For subclasses: claims `n` bytes (or fails as truncated) and returns where they start. */
+  protected take(n: number, what: string): number {
+    return this.#need(n, what);
+  }
+
+  /** For subclasses that read ahead and then start over from `position`. */
+  protected seek(position: number): void {
+    this.#pos = position;
+  }
+
+  protected get view(): DataView {
+    return this.#view;
+  }
+
   #need(n: number, what: string): number {
     const at = this.#pos;
     if (n > this.#end - at) {
@@ -53,38 +71,16 @@ export class Reader {
     return at;
   }
 
-  int8(): number {
-    return this.#view.getInt8(this.#need(1, "int8"));
-  }
-
   int16(): number {
     return this.#view.getInt16(this.#need(2, "int16"));
-  }
-
-  uint16(): number {
-    return this.#view.getUint16(this.#need(2, "uint16"));
   }
 
   int32(): number {
     return this.#view.getInt32(this.#need(4, "int32"));
   }
 
-  uint32(): number {
-    return this.#view.getUint32(this.#need(4, "uint32"));
-  }
-
   int64(): bigint {
     return this.#view.getBigInt64(this.#need(8, "int64"));
-  }
-
-  /** int64 as a number, for fields such as timestamps that are always safe integers in practice. */
-  int64AsNumber(): number {
-    const at = this.#pos;
-    return toSafeNumber(this.int64(), at);
-  }
-
-  float64(): number {
-    return this.#view.getFloat64(this.#need(8, "float64"));
   }
 
   boolean(): boolean {
@@ -104,45 +100,6 @@ export class Reader {
       if (b < 0x80) return result >>> 0;
     }
     throw new ProtocolDecodeError("varint longer than 5 bytes", start);
-  }
-
-  varint(): number {
-    const z = this.unsignedVarint();
-    return (z >>> 1) ^ -(z & 1);
-  }
-
-  /** Zigzag varlong as a bigint (the full int64 range). */
-  varlong(): bigint {
-    const start = this.#pos;
-    let result = 0n;
-    for (let shift = 0n; shift < 70n; shift += 7n) {
-      if (this.#pos >= this.#end) throw new ProtocolDecodeError("truncated varlong", start);
-      const b = this.bytes[this.#pos++]!;
-      if (shift === 63n && b > 0x01) {
-        throw new ProtocolDecodeError("varlong does not fit in 64 bits", start);
-      }
-      result |= BigInt(b & 0x7f) << shift;
-      if (b < 0x80) return BigInt.asIntN(64, (result >> 1n) ^ -(result & 1n));
-    }
-    throw new ProtocolDecodeError("varlong longer than 10 bytes", start);
-  }
-
-  /**
-   * Zigzag varlong as a number. Takes a fast path for values that fit in 32 bits (the common
-   * case for record deltas) and fails with a decode error if the value is not a safe integer.
-   */
-  varlongAsNumber(): number {
-    const start = this.#pos;
-    const b = this.bytes;
-    // Up to 4 bytes hold 28 bits: decode without bigint.
-    let z = 0;
-    for (let i = 0; i < 4 && this.#pos < this.#end; i++) {
-      const byte = b[this.#pos++]!;
-      z |= (byte & 0x7f) << (7 * i);
-      if (byte < 0x80) return (z >>> 1) ^ -(z & 1);
-    }
-    this.#pos = start;
-    return toSafeNumber(this.varlong(), start);
   }
 
   raw(n: number): Uint8Array {
@@ -282,6 +239,70 @@ export class Reader {
       fields.push({ tag, data: this.raw(size) });
     }
     return fields;
+  }
+}
+
+/** Every read: MessageReader's, plus varints, varlongs and the widths record batches use. */
+export class Reader extends MessageReader {
+  int8(): number {
+    return this.view.getInt8(this.take(1, "int8"));
+  }
+
+  uint16(): number {
+    return this.view.getUint16(this.take(2, "uint16"));
+  }
+
+  uint32(): number {
+    return this.view.getUint32(this.take(4, "uint32"));
+  }
+
+  /** int64 as a number, for fields such as timestamps that are always safe integers in practice. */
+  int64AsNumber(): number {
+    const at = this.position;
+    return toSafeNumber(this.int64(), at);
+  }
+
+  float64(): number {
+    return this.view.getFloat64(this.take(8, "float64"));
+  }
+
+  varint(): number {
+    const z = this.unsignedVarint();
+    return (z >>> 1) ^ -(z & 1);
+  }
+
+  /** Zigzag varlong as a bigint (the full int64 range). */
+  varlong(): bigint {
+    const start = this.position;
+    let result = 0n;
+    for (let shift = 0n; shift < 70n; shift += 7n) {
+      if (this.remaining <= 0) throw new ProtocolDecodeError("truncated varlong", start);
+      const b = this.bytes[this.take(1, "varlong")]!;
+      if (shift === 63n && b > 0x01) {
+        throw new ProtocolDecodeError("varlong does not fit in 64 bits", start);
+      }
+      result |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return BigInt.asIntN(64, (result >> 1n) ^ -(result & 1n));
+    }
+    throw new ProtocolDecodeError("varlong longer than 10 bytes", start);
+  }
+
+  /**
+   * Zigzag varlong as a number. Takes a fast path for values that fit in 32 bits (the common
+   * case for record deltas) and fails with a decode error if the value is not a safe integer.
+   */
+  varlongAsNumber(): number {
+    const start = this.position;
+    const b = this.bytes;
+    // Up to 4 bytes hold 28 bits: decode without bigint.
+    let z = 0;
+    for (let i = 0; i < 4 && this.remaining > 0; i++) {
+      const byte = b[this.take(1, "varlong")]!;
+      z |= (byte & 0x7f) << (7 * i);
+      if (byte < 0x80) return (z >>> 1) ^ -(z & 1);
+    }
+    this.seek(start);
+    return toSafeNumber(this.varlong(), start);
   }
 }
 

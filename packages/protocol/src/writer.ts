@@ -18,8 +18,13 @@ const INT64_MAX = 2n ** 63n - 1n;
  * (https://kafka.apache.org/protocol#protocol_types). Methods return `this` so a message can be
  * written as one chain. Values out of a type's range raise ProtocolEncodeError naming the
  * type; message encoders wrap that with the field name.
+ *
+ * MessageWriter has the writes the message codecs use (they write nullable and array fields
+ * through messages/fields.ts); Writer adds varints, varlongs, the other widths and the
+ * nullable, array and tagged-field forms. The split keeps those out of a browser bundle, which
+ * cannot drop a class's unused methods.
  */
-export class Writer {
+export class MessageWriter {
   #buf: Uint8Array;
   #view: DataView;
   #pos = 0;
@@ -46,31 +51,34 @@ export class Writer {
     this.#view = new DataView(next.buffer);
   }
 
+  /**
+   * For subclasses: makes room for `n` bytes, moves past them and returns where they start.
+   * Write them through `buffer` or `view` read after this call (growing replaces both).
+   */
+  protected claim(n: number): number {
+    this.ensure(n);
+    const at = this.#pos;
+    this.#pos = at + n;
+    return at;
+  }
+
+  protected get buffer(): Uint8Array {
+    return this.#buf;
+  }
+
+  protected get view(): DataView {
+    return this.#view;
+  }
+
   /** The written bytes. A view, not a copy: do not keep writing after taking it. */
   finish(): Uint8Array {
     return this.#buf.subarray(0, this.#pos);
-  }
-
-  int8(value: number): this {
-    checkInt(value, -0x80, 0x7f, "int8");
-    this.ensure(1);
-    this.#view.setInt8(this.#pos, value);
-    this.#pos += 1;
-    return this;
   }
 
   int16(value: number): this {
     checkInt(value, -0x8000, 0x7fff, "int16");
     this.ensure(2);
     this.#view.setInt16(this.#pos, value);
-    this.#pos += 2;
-    return this;
-  }
-
-  uint16(value: number): this {
-    checkInt(value, 0, 0xffff, "uint16");
-    this.ensure(2);
-    this.#view.setUint16(this.#pos, value);
     this.#pos += 2;
     return this;
   }
@@ -83,26 +91,11 @@ export class Writer {
     return this;
   }
 
-  uint32(value: number): this {
-    checkInt(value, 0, 0xffffffff, "uint32");
-    this.ensure(4);
-    this.#view.setUint32(this.#pos, value);
-    this.#pos += 4;
-    return this;
-  }
-
   /** int64 from a bigint, or from a number when it is a safe integer. */
   int64(value: bigint | number): this {
     const v = toInt64(value);
     this.ensure(8);
     this.#view.setBigInt64(this.#pos, v);
-    this.#pos += 8;
-    return this;
-  }
-
-  float64(value: number): this {
-    this.ensure(8);
-    this.#view.setFloat64(this.#pos, value);
     this.#pos += 8;
     return this;
   }
@@ -129,25 +122,6 @@ export class Writer {
     return this;
   }
 
-  /** Zigzag varint of an int32. */
-  varint(value: number): this {
-    checkInt(value, -0x80000000, 0x7fffffff, "varint");
-    return this.unsignedVarint(zigzag32(value));
-  }
-
-  /** Zigzag varlong of an int64; int32-sized numbers take the cheaper varint path (same bytes). */
-  varlong(value: bigint | number): this {
-    if (typeof value === "number" && isInt32(value)) return this.unsignedVarint(zigzag32(value));
-    let z = zigzag64(toInt64(value));
-    this.ensure(10);
-    while (z >= 0x80n) {
-      this.#buf[this.#pos++] = Number(z & 0x7fn) | 0x80;
-      z >>= 7n;
-    }
-    this.#buf[this.#pos++] = Number(z);
-    return this;
-  }
-
   /** Raw bytes with no length prefix. */
   raw(bytes: Uint8Array): this {
     this.ensure(bytes.length);
@@ -164,11 +138,6 @@ export class Writer {
     return this.#utf8(value, len);
   }
 
-  /** NULLABLE_STRING: length -1 stands for null. */
-  nullableString(value: string | null): this {
-    return value === null ? this.int16(-1) : this.string(value);
-  }
-
   /** COMPACT_STRING: unsigned varint of length + 1, then UTF-8. */
   compactString(value: string): this {
     const len = utf8Length(value);
@@ -177,24 +146,107 @@ export class Writer {
     return this.#utf8(value, len);
   }
 
-  /** COMPACT_NULLABLE_STRING: 0 stands for null. */
-  compactNullableString(value: string | null): this {
-    return value === null ? this.unsignedVarint(0) : this.compactString(value);
-  }
-
   /** BYTES: int32 length then the bytes. */
   bytes(value: Uint8Array): this {
     this.int32(value.length);
     return this.raw(value);
   }
 
-  nullableBytes(value: Uint8Array | null): this {
-    return value === null ? this.int32(-1) : this.bytes(value);
-  }
-
   compactBytes(value: Uint8Array): this {
     this.unsignedVarint(value.length + 1);
     return this.raw(value);
+  }
+
+  /** UUID: 16 raw bytes. */
+  uuid(value: Uuid): this {
+    return this.raw(uuidToBytes(value));
+  }
+
+  /** Reserves `n` bytes to fill in later (a length or a CRC); returns their position. */
+  skip(n: number): number {
+    this.ensure(n);
+    const at = this.#pos;
+    this.#buf.fill(0, at, at + n);
+    this.#pos += n;
+    return at;
+  }
+
+  setInt32At(position: number, value: number): this {
+    checkInt(value, -0x80000000, 0x7fffffff, "int32");
+    this.#view.setInt32(position, value);
+    return this;
+  }
+
+  #utf8(value: string, len: number): this {
+    this.ensure(len);
+    if (len > 0) utf8Encoder.encodeInto(value, this.#buf.subarray(this.#pos, this.#pos + len));
+    this.#pos += len;
+    return this;
+  }
+}
+
+/** Every write: MessageWriter's, plus varints, varlongs, other widths and the composite forms. */
+export class Writer extends MessageWriter {
+  int8(value: number): this {
+    checkInt(value, -0x80, 0x7f, "int8");
+    const at = this.claim(1);
+    this.view.setInt8(at, value);
+    return this;
+  }
+
+  uint16(value: number): this {
+    checkInt(value, 0, 0xffff, "uint16");
+    const at = this.claim(2);
+    this.view.setUint16(at, value);
+    return this;
+  }
+
+  uint32(value: number): this {
+    checkInt(value, 0, 0xffffffff, "uint32");
+    const at = this.claim(4);
+    this.view.setUint32(at, value);
+    return this;
+  }
+
+  float64(value: number): this {
+    const at = this.claim(8);
+    this.view.setFloat64(at, value);
+    return this;
+  }
+
+  /** Zigzag varint of an int32. */
+  varint(value: number): this {
+    checkInt(value, -0x80000000, 0x7fffffff, "varint");
+    return this.unsignedVarint(zigzag32(value));
+  }
+
+  /** Zigzag varlong of an int64; int32-sized numbers take the cheaper varint path (same bytes). */
+  varlong(value: bigint | number): this {
+    if (typeof value === "number" && isInt32(value)) return this.unsignedVarint(zigzag32(value));
+    let z = zigzag64(toInt64(value));
+    this.ensure(10);
+    while (z >= 0x80n) {
+      const at = this.claim(1);
+      this.buffer[at] = Number(z & 0x7fn) | 0x80;
+      z >>= 7n;
+    }
+    const at = this.claim(1);
+    this.buffer[at] = Number(z);
+    return this;
+  }
+
+  /** NULLABLE_STRING: length -1 stands for null. */
+  nullableString(value: string | null): this {
+    return value === null ? this.int16(-1) : this.string(value);
+  }
+
+  /** COMPACT_NULLABLE_STRING: 0 stands for null. */
+  compactNullableString(value: string | null): this {
+    return value === null ? this.unsignedVarint(0) : this.compactString(value);
+  }
+
+  nullableBytes(value: Uint8Array | null): this {
+    return value === null ? this.int32(-1) : this.bytes(value);
   }
 
   compactNullableBytes(value: Uint8Array | null): this {
@@ -224,11 +276,6 @@ export class Writer {
     return items === null ? this.unsignedVarint(0) : this.compactArray(items, write);
   }
 
-  /** UUID: 16 raw bytes. */
-  uuid(value: Uuid): this {
-    return this.raw(uuidToBytes(value));
-  }
-
   /**
    * The tagged-field section that ends every structure in a flexible version: a count, then
    * (tag, size, bytes) in ascending tag order as Kafka requires.
@@ -246,31 +293,9 @@ export class Writer {
     return this;
   }
 
-  /** Reserves `n` bytes to fill in later (a length or a CRC); returns their position. */
-  skip(n: number): number {
-    this.ensure(n);
-    const at = this.#pos;
-    this.#buf.fill(0, at, at + n);
-    this.#pos += n;
-    return at;
-  }
-
-  setInt32At(position: number, value: number): this {
-    checkInt(value, -0x80000000, 0x7fffffff, "int32");
-    this.#view.setInt32(position, value);
-    return this;
-  }
-
   setUint32At(position: number, value: number): this {
     checkInt(value, 0, 0xffffffff, "uint32");
-    this.#view.setUint32(position, value);
-    return this;
-  }
-
-  #utf8(value: string, len: number): this {
-    this.ensure(len);
-    if (len > 0) utf8Encoder.encodeInto(value, this.#buf.subarray(this.#pos, this.#pos + len));
-    this.#pos += len;
+    this.view.setUint32(position, value);
     return this;
   }
 }

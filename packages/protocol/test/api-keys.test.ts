@@ -58,6 +58,13 @@ describe("API key table", () => {
     assert.equal(apiName(1000), "ApiKey(1000)");
   });
 
+  it("names every key as KAFKA_APIS does, and only integer keys", () => {
+    for (const [key, api] of KAFKA_APIS) assert.equal(apiName(key), api.name);
+    assert.equal(apiName(-1), "ApiKey(-1)");
+    assert.equal(apiName(0.5), "ApiKey(0.5)");
+    assert.equal(apiName("3" as unknown as number), "ApiKey(3)");
+  });
+
   it("each codec's key, name and first flexible version match Kafka's table", () => {
     for (const codec of codecs) {
       const api = KAFKA_APIS.get(codec.apiKey);

@@ -12,6 +12,7 @@ import {
   type KafkaErrorInfo,
   kafkaErrors,
 } from "../src/error-codes.js";
+import { useErrorDescriptions } from "../src/error-descriptions.js";
 import { errorMessages } from "../src/error-messages.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -78,20 +79,42 @@ describe("generated Kafka error table", () => {
     });
   }
 
+  it("keeps message an own property of each row, so JSON and spreads show it", () => {
+    const row = errorByCode(6);
+    assert.ok(row);
+    assert.deepEqual(Object.keys(row), ["code", "name", "retriable", "message"]);
+    assert.equal(JSON.parse(JSON.stringify(row)).message, row.message);
+    useErrorDescriptions(errorMessages);
+    try {
+      assert.equal({ ...row }.message, errorMessages.NOT_LEADER_OR_FOLLOWER);
+    } finally {
+      useErrorDescriptions(undefined);
+    }
+  });
+
   it("looks up unknown codes and names as undefined", () => {
     assert.equal(errorByCode(134), undefined);
     assert.equal(errorByCode(-2), undefined);
     assert.equal(errorByCode(1.5), undefined);
     assert.equal(errorByName("NOT_A_KAFKA_ERROR"), undefined);
     assert.equal(errorByName("corrupt_message"), undefined);
+    assert.equal(errorByCode("6" as unknown as number), undefined);
+    assert.equal(errorByCode(Number.NaN), undefined);
   });
 
-  it("gives every code a non-empty message of ours, the one in error-messages.ts", () => {
+  it("gives every code a non-empty message of ours, the one in error-messages.ts once installed", () => {
     for (const row of rows) {
-      assert.ok(row.message.trim().length > 10, `${row.name} has no real message`);
-      assert.equal(row.message, errorMessages[row.name]);
+      const ours = errorMessages[row.name];
+      assert.ok(ours.trim().length > 10, `${row.name} has no real message`);
+      assert.match(row.message, new RegExp(`^Kafka error ${row.name} \\(code ${row.code}\\)`));
     }
     assert.equal(Object.keys(errorMessages).length, rows.length);
+    useErrorDescriptions(errorMessages);
+    try {
+      for (const row of rows) assert.equal(row.message, errorMessages[row.name]);
+    } finally {
+      useErrorDescriptions(undefined);
+    }
   });
 });
 
@@ -151,12 +174,13 @@ describe("generated Kafka error table against Kafka's compiled Errors class", ()
     for (const row of rows) {
       const description = kafka.get(row.name)?.description ?? "";
       if (description === "") continue;
-      assert.ok(!row.message.includes(description), `${row.name} contains Kafka's sentence`);
-      const overlap = sharedTrigrams(description, row.message);
+      const ours = errorMessages[row.name];
+      assert.ok(!ours.includes(description), `${row.name} contains Kafka's sentence`);
+      const overlap = sharedTrigrams(description, ours);
       assert.ok(
         overlap < 0.5,
         `${row.name} reuses ${Math.round(overlap * 100)}% of Kafka's word trigrams:\n` +
-          `  Kafka: ${description}\n  ours:  ${row.message}`,
+          `  Kafka: ${description}\n  ours:  ${ours}`,
       );
     }
   });

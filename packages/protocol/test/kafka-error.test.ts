@@ -1,14 +1,18 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { errorByCode, type KafkaErrorInfo, kafkaErrors } from "../src/error-codes.js";
+import { KAFKA_ERROR_CODES_URL, useErrorDescriptions } from "../src/error-descriptions.js";
 import { errorMessages } from "../src/error-messages.js";
 import { TributaryError } from "../src/errors.js";
 import { errorName, isRetriableCode, KafkaError, kafkaErrorFromCode } from "../src/kafka-error.js";
 
 const rows: KafkaErrorInfo[] = Object.values(kafkaErrors);
 
-describe("KafkaError", () => {
+describe("KafkaError with our descriptions installed (as the Node, Deno and Bun entries do)", () => {
+  before(() => useErrorDescriptions(errorMessages));
+  after(() => useErrorDescriptions(undefined));
+
   it("carries Kafka's name as code, the numeric kafkaCode and the retriable flag", () => {
     const err = kafkaErrorFromCode(6);
     assert.ok(err instanceof KafkaError);
@@ -82,6 +86,97 @@ describe("KafkaError", () => {
       assert.equal(err.code, row.name);
       assert.equal(err.retriable, row.retriable);
       assert.equal(err.message, row.message);
+    }
+  });
+});
+
+describe("KafkaError without descriptions (the browser and Worker entries)", () => {
+  const shortForm = (name: string, code: number) =>
+    `Kafka error ${name} (code ${code}); its meaning: ${KAFKA_ERROR_CODES_URL} ` +
+    "(useErrorDescriptions(errorMessages) puts ours here)";
+
+  it("says the code's name, number and Kafka's page, with the same code and flag", () => {
+    const err = kafkaErrorFromCode(6);
+    assert.equal(err.code, "NOT_LEADER_OR_FOLLOWER");
+    assert.equal(err.kafkaCode, 6);
+    assert.equal(err.retriable, true);
+    assert.equal(err.message, shortForm("NOT_LEADER_OR_FOLLOWER", 6));
+    assert.equal(KAFKA_ERROR_CODES_URL, "https://kafka.apache.org/protocol#protocol_error_codes");
+  });
+
+  it("still appends the operation, topic, partition and the broker's own message", () => {
+    const err = kafkaErrorFromCode(87, {
+      operation: "Produce v11",
+      topic: "events",
+      partition: 3,
+      brokerMessage: "record 4 has no key",
+    });
+    assert.equal(
+      err.message,
+      `${shortForm("INVALID_RECORD", 87)} [Produce v11, topic "events", partition 3] ` +
+        "Broker says: record 4 has no key",
+    );
+  });
+
+  it("gives every known code its short form and none of our sentences", () => {
+    for (const row of rows) {
+      const err = new KafkaError(row.code);
+      assert.equal(err.message, shortForm(row.name, row.code));
+      assert.equal(row.message, err.message);
+      assert.ok(!err.message.includes(errorMessages[row.name]));
+    }
+  });
+
+  it("words an unknown code the same as with descriptions installed", () => {
+    const without = kafkaErrorFromCode(999).message;
+    useErrorDescriptions(errorMessages);
+    try {
+      assert.equal(kafkaErrorFromCode(999).message, without);
+    } finally {
+      useErrorDescriptions(undefined);
+    }
+    assert.match(without, /error code 999\b/);
+  });
+});
+
+describe("useErrorDescriptions", () => {
+  after(() => useErrorDescriptions(undefined));
+
+  it("takes effect for errors made after the call; earlier errors keep their message", () => {
+    const before = kafkaErrorFromCode(3);
+    useErrorDescriptions(errorMessages);
+    const afterInstall = kafkaErrorFromCode(3);
+    assert.equal(afterInstall.message, errorMessages.UNKNOWN_TOPIC_OR_PARTITION);
+    assert.match(before.message, /^Kafka error UNKNOWN_TOPIC_OR_PARTITION \(code 3\)/);
+    useErrorDescriptions(undefined);
+    assert.match(kafkaErrorFromCode(3).message, /^Kafka error UNKNOWN_TOPIC_OR_PARTITION/);
+  });
+
+  it("accepts texts for some codes; the others keep the short form", () => {
+    useErrorDescriptions({ MESSAGE_TOO_LARGE: "Record too big for the topic." });
+    try {
+      assert.equal(kafkaErrorFromCode(10).message, "Record too big for the topic.");
+      assert.match(kafkaErrorFromCode(6).message, /^Kafka error NOT_LEADER_OR_FOLLOWER \(code 6\)/);
+    } finally {
+      useErrorDescriptions(undefined);
+    }
+  });
+
+  it("refuses what is not an object, naming the argument, the rule and the value", () => {
+    for (const [bad, shown] of [
+      [null, "null"],
+      ["texts", '"texts"'],
+      [5, "5"],
+    ] as const) {
+      assert.throws(
+        () => useErrorDescriptions(bad as never),
+        (e: unknown) =>
+          e instanceof TributaryError &&
+          e.code === "INVALID_ARGUMENT" &&
+          e.message ===
+            "descriptions: must be an object of Kafka error name to text (such as errorMessages) " +
+              `or undefined; received ${shown}`,
+      );
     }
   });
 });

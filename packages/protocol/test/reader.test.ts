@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import {
+  MessageReader,
   ProtocolDecodeError,
   Reader,
   sizeOfUnsignedVarint,
@@ -15,6 +16,25 @@ import { throwsDecodeError } from "./expect-errors.js";
 
 const bytes = (hex: string) => new Uint8Array(Buffer.from(hex, "hex"));
 const reader = (hex: string) => new Reader(bytes(hex));
+
+describe("Reader and MessageReader", () => {
+  it("Reader is a MessageReader with the record-batch reads added", () => {
+    const r = new Reader(bytes("ff"));
+    assert.ok(r instanceof MessageReader);
+    assert.equal(r.int8(), -1);
+    const m = new MessageReader(bytes("0001"));
+    assert.equal(m.int16(), 1);
+    assert.equal("varlong" in m, false, "MessageReader has no varlong: it stays out of bundles");
+  });
+
+  it("varlongAsNumber starts over from where it began when it needs the bigint path", () => {
+    const w = new Writer();
+    w.varlong(2n ** 40n).int8(7);
+    const r = new Reader(w.finish());
+    assert.equal(r.varlongAsNumber(), 2 ** 40);
+    assert.equal(r.int8(), 7);
+  });
+});
 
 describe("Reader reads what Kafka writes", () => {
   it("fixed-width integers", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ProtocolEncodeError, Writer } from "../src/index.js";
+import { MessageWriter, ProtocolEncodeError, Reader, Writer } from "../src/index.js";
 
 /** Hex of what a fresh Writer holds after `write` ran on it. */
 function hex(write: (w: Writer) => unknown): string {
@@ -257,6 +257,29 @@ describe("Writer back-patching and growth", () => {
     assert.equal(out.length, 4000);
     const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     assert.equal(view.getInt32(4 * 999), 999);
+  });
+
+  it("grows under every write Writer adds to MessageWriter, without losing bytes", () => {
+    const w = new Writer(16);
+    for (let i = 0; i < 200; i++) {
+      w.int8(-1)
+        .uint16(0xfffe)
+        .uint32(0xfffffffd)
+        .float64(0.5)
+        .varlong(-(2n ** 62n));
+    }
+    const r = new Reader(w.finish());
+    for (let i = 0; i < 200; i++) {
+      assert.deepEqual(
+        [r.int8(), r.uint16(), r.uint32(), r.float64(), r.varlong()],
+        [-1, 0xfffe, 0xfffffffd, 0.5, -(2n ** 62n)],
+      );
+    }
+    assert.equal(r.remaining, 0);
+  });
+
+  it("is a MessageWriter, so the message codecs take it", () => {
+    assert.ok(new Writer() instanceof MessageWriter);
   });
 });
 

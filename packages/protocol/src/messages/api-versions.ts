@@ -21,9 +21,9 @@
  *   version was asked for (as Kafka's ApiVersionsResponse.parse does).
  */
 import { ProtocolDecodeError, ProtocolEncodeError } from "../errors.js";
-import { Reader } from "../reader.js";
-import type { Writer } from "../writer.js";
-import type { ApiCodec } from "./api.js";
+import { MessageReader } from "../reader.js";
+import type { MessageWriter } from "../writer.js";
+import type { ApiCodec, ClientCodec } from "./api.js";
 import { isFlexible } from "./api.js";
 import {
   readArray,
@@ -82,7 +82,7 @@ export interface ApiVersionsResponse {
 const UNSUPPORTED_VERSION = 35;
 const SOFTWARE_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
 
-function writeSoftwareField(w: Writer, field: string, value: string | undefined): void {
+function writeSoftwareField(w: MessageWriter, field: string, value: string | undefined): void {
   if (typeof value !== "string" || !SOFTWARE_NAME.test(value)) {
     throw new ProtocolEncodeError(
       field,
@@ -93,14 +93,14 @@ function writeSoftwareField(w: Writer, field: string, value: string | undefined)
   writeString(w, true, field, value);
 }
 
-function writeRequest(w: Writer, version: number, request: ApiVersionsRequest): void {
+function writeRequest(w: MessageWriter, version: number, request: ApiVersionsRequest): void {
   if (version < 3) return;
   writeSoftwareField(w, "clientSoftwareName", request.clientSoftwareName);
   writeSoftwareField(w, "clientSoftwareVersion", request.clientSoftwareVersion);
   writeTags(w);
 }
 
-function readRequest(r: Reader, version: number): Required<ApiVersionsRequest> {
+function readRequest(r: MessageReader, version: number): Required<ApiVersionsRequest> {
   if (version < 3) return { clientSoftwareName: "", clientSoftwareVersion: "" };
   const clientSoftwareName = r.compactString();
   const clientSoftwareVersion = r.compactString();
@@ -108,7 +108,7 @@ function readRequest(r: Reader, version: number): Required<ApiVersionsRequest> {
   return { clientSoftwareName, clientSoftwareVersion };
 }
 
-function writeResponse(w: Writer, version: number, response: ApiVersionsResponse): void {
+function writeResponse(w: MessageWriter, version: number, response: ApiVersionsResponse): void {
   const flexible = isFlexible(ApiVersionsApi, version);
   writeInt16(w, "errorCode", response.errorCode);
   writeArray(w, flexible, "apiKeys", response.apiKeys, (w2, k) => {
@@ -156,7 +156,7 @@ function writeResponse(w: Writer, version: number, response: ApiVersionsResponse
   writeTags(w, tags);
 }
 
-function readResponseAt(r: Reader, version: number): ApiVersionsResponse {
+function readResponseAt(r: MessageReader, version: number): ApiVersionsResponse {
   const flexible = version >= 3;
   const errorCode = r.int16();
   const apiKeys = readArray(r, flexible, (r2) => {
@@ -207,12 +207,12 @@ function readResponseAt(r: Reader, version: number): ApiVersionsResponse {
   return response;
 }
 
-function readResponse(r: Reader, version: number): ApiVersionsResponse {
+function readResponse(r: MessageReader, version: number): ApiVersionsResponse {
   if (version > 0 && r.remaining >= 2) {
     // The KIP-511 fallback: an older broker answered our newer request at v0.
-    const probe = new Reader(r.bytes, r.position, r.position + r.remaining);
+    const probe = new MessageReader(r.bytes, r.position, r.position + r.remaining);
     if (probe.int16() === UNSUPPORTED_VERSION) {
-      const v0 = new Reader(r.bytes, r.position, r.position + r.remaining);
+      const v0 = new MessageReader(r.bytes, r.position, r.position + r.remaining);
       const fallback = tryRead(() => {
         const response = readResponseAt(v0, 0);
         v0.expectEnd("ApiVersions v0 fallback response");
@@ -235,6 +235,17 @@ function tryRead<T>(read: () => T): T | undefined {
     throw error;
   }
 }
+
+/** The client's half of ApiVersions: requests out, responses in (see ClientCodec). */
+export const ApiVersionsClientCodec: ClientCodec<ApiVersionsRequest, ApiVersionsResponse> = {
+  apiKey: 18,
+  name: "ApiVersions",
+  minVersion: 0,
+  maxVersion: 4,
+  firstFlexibleVersion: 3,
+  writeRequest,
+  readResponse,
+};
 
 export const ApiVersionsApi: ApiCodec<ApiVersionsRequest, ApiVersionsResponse> = {
   apiKey: 18,

@@ -1,7 +1,7 @@
 import { ProtocolEncodeError } from "../errors.js";
-import { Reader } from "../reader.js";
+import { MessageReader } from "../reader.js";
 import type { Uuid } from "../uuid.js";
-import { Writer } from "../writer.js";
+import { MessageWriter } from "../writer.js";
 
 /**
  * Field helpers shared by the message codecs. Kafka writes the same logical field two ways:
@@ -24,14 +24,14 @@ function intRule([min, max]: readonly [number, number]): string {
   return `must be an integer in [${min}, ${max}]`;
 }
 
-export function writeInt16(w: Writer, field: string, value: number): void {
+export function writeInt16(w: MessageWriter, field: string, value: number): void {
   if (!Number.isInteger(value) || value < INT16[0] || value > INT16[1]) {
     throw new ProtocolEncodeError(field, intRule(INT16), value);
   }
   w.int16(value);
 }
 
-export function writeInt32(w: Writer, field: string, value: number): void {
+export function writeInt32(w: MessageWriter, field: string, value: number): void {
   if (!Number.isInteger(value) || value < INT32[0] || value > INT32[1]) {
     throw new ProtocolEncodeError(field, intRule(INT32), value);
   }
@@ -42,7 +42,7 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /** int64 from a bigint, or from a number when it is a safe integer. */
-export function writeInt64(w: Writer, field: string, value: bigint | number): void {
+export function writeInt64(w: MessageWriter, field: string, value: bigint | number): void {
   const ok =
     typeof value === "bigint"
       ? value >= INT64_MIN && value <= INT64_MAX
@@ -51,12 +51,12 @@ export function writeInt64(w: Writer, field: string, value: bigint | number): vo
   w.int64(value);
 }
 
-export function writeBoolean(w: Writer, field: string, value: boolean): void {
+export function writeBoolean(w: MessageWriter, field: string, value: boolean): void {
   if (typeof value !== "boolean") throw new ProtocolEncodeError(field, "must be a boolean", value);
   w.boolean(value);
 }
 
-export function writeUuid(w: Writer, field: string, value: Uuid): void {
+export function writeUuid(w: MessageWriter, field: string, value: Uuid): void {
   if (typeof value !== "string" || value.length !== 22) {
     throw new ProtocolEncodeError(
       field,
@@ -75,13 +75,18 @@ export function writeUuid(w: Writer, field: string, value: Uuid): void {
   }
 }
 
-export function writeString(w: Writer, flexible: boolean, field: string, value: string): void {
+export function writeString(
+  w: MessageWriter,
+  flexible: boolean,
+  field: string,
+  value: string,
+): void {
   if (typeof value !== "string") throw new ProtocolEncodeError(field, "must be a string", value);
   stringChecked(w, flexible, field, value);
 }
 
 export function writeNullableString(
-  w: Writer,
+  w: MessageWriter,
   flexible: boolean,
   field: string,
   value: string | null,
@@ -97,7 +102,7 @@ export function writeNullableString(
   stringChecked(w, flexible, field, value);
 }
 
-function stringChecked(w: Writer, flexible: boolean, field: string, value: string): void {
+function stringChecked(w: MessageWriter, flexible: boolean, field: string, value: string): void {
   try {
     if (flexible) w.compactString(value);
     else w.string(value);
@@ -109,7 +114,12 @@ function stringChecked(w: Writer, flexible: boolean, field: string, value: strin
   }
 }
 
-export function writeBytes(w: Writer, flexible: boolean, field: string, value: Uint8Array): void {
+export function writeBytes(
+  w: MessageWriter,
+  flexible: boolean,
+  field: string,
+  value: Uint8Array,
+): void {
   if (!(value instanceof Uint8Array)) {
     throw new ProtocolEncodeError(field, "must be a Uint8Array", value);
   }
@@ -118,7 +128,7 @@ export function writeBytes(w: Writer, flexible: boolean, field: string, value: U
 }
 
 export function writeNullableBytes(
-  w: Writer,
+  w: MessageWriter,
   flexible: boolean,
   field: string,
   value: Uint8Array | null,
@@ -136,11 +146,11 @@ export function writeNullableBytes(
 }
 
 export function writeArray<T>(
-  w: Writer,
+  w: MessageWriter,
   flexible: boolean,
   field: string,
   items: readonly T[],
-  item: (w: Writer, value: T) => void,
+  item: (w: MessageWriter, value: T) => void,
 ): void {
   if (!Array.isArray(items)) throw new ProtocolEncodeError(field, "must be an array", items);
   if (flexible) w.unsignedVarint(items.length + 1);
@@ -149,11 +159,11 @@ export function writeArray<T>(
 }
 
 export function writeNullableArray<T>(
-  w: Writer,
+  w: MessageWriter,
   flexible: boolean,
   field: string,
   items: readonly T[] | null,
-  item: (w: Writer, value: T) => void,
+  item: (w: MessageWriter, value: T) => void,
 ): void {
   if (items === null) {
     if (flexible) w.unsignedVarint(0);
@@ -164,7 +174,7 @@ export function writeNullableArray<T>(
 }
 
 export function writeInt32Array(
-  w: Writer,
+  w: MessageWriter,
   flexible: boolean,
   field: string,
   items: readonly number[],
@@ -173,7 +183,7 @@ export function writeInt32Array(
 }
 
 export function writeStringArray(
-  w: Writer,
+  w: MessageWriter,
   flexible: boolean,
   field: string,
   items: readonly string[],
@@ -184,7 +194,7 @@ export function writeStringArray(
 /** One known tagged field to write: its tag and a writer for its value. */
 export interface TagWrite {
   tag: number;
-  write: (w: Writer) => void;
+  write: (w: MessageWriter) => void;
 }
 
 /**
@@ -192,14 +202,14 @@ export interface TagWrite {
  * Kafka requires. Kafka leaves a tagged field out when it holds its default, and so do we: the
  * callers pass only the non-default ones.
  */
-export function writeTags(w: Writer, fields: readonly TagWrite[] = []): void {
+export function writeTags(w: MessageWriter, fields: readonly TagWrite[] = []): void {
   if (fields.length === 0) {
     w.unsignedVarint(0);
     return;
   }
   w.unsignedVarint(fields.length);
   for (const f of fields) {
-    const body = new Writer(64);
+    const body = new MessageWriter(64);
     f.write(body);
     const bytes = body.finish();
     w.unsignedVarint(f.tag).unsignedVarint(bytes.length).raw(bytes);
@@ -209,39 +219,43 @@ export function writeTags(w: Writer, fields: readonly TagWrite[] = []): void {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-export function readString(r: Reader, flexible: boolean): string {
+export function readString(r: MessageReader, flexible: boolean): string {
   return flexible ? r.compactString() : r.string();
 }
 
-export function readNullableString(r: Reader, flexible: boolean): string | null {
+export function readNullableString(r: MessageReader, flexible: boolean): string | null {
   return flexible ? r.compactNullableString() : r.nullableString();
 }
 
-export function readBytes(r: Reader, flexible: boolean): Uint8Array {
+export function readBytes(r: MessageReader, flexible: boolean): Uint8Array {
   return flexible ? r.compactBytes() : r.bytesField();
 }
 
-export function readNullableBytes(r: Reader, flexible: boolean): Uint8Array | null {
+export function readNullableBytes(r: MessageReader, flexible: boolean): Uint8Array | null {
   return flexible ? r.compactNullableBytes() : r.nullableBytes();
 }
 
-export function readArray<T>(r: Reader, flexible: boolean, item: (r: Reader) => T): T[] {
+export function readArray<T>(
+  r: MessageReader,
+  flexible: boolean,
+  item: (r: MessageReader) => T,
+): T[] {
   return flexible ? r.compactArray(item) : r.array(item);
 }
 
 export function readNullableArray<T>(
-  r: Reader,
+  r: MessageReader,
   flexible: boolean,
-  item: (r: Reader) => T,
+  item: (r: MessageReader) => T,
 ): T[] | null {
   return flexible ? r.compactNullableArray(item) : r.nullableArray(item);
 }
 
-export function readInt32Array(r: Reader, flexible: boolean): number[] {
+export function readInt32Array(r: MessageReader, flexible: boolean): number[] {
   return readArray(r, flexible, (r2) => r2.int32());
 }
 
-export function readStringArray(r: Reader, flexible: boolean): string[] {
+export function readStringArray(r: MessageReader, flexible: boolean): string[] {
   return readArray(r, flexible, (r2) => readString(r2, flexible));
 }
 
@@ -250,12 +264,15 @@ export function readStringArray(r: Reader, flexible: boolean): string[] {
  * to exactly that field, which must consume all of it; unknown tags are skipped, as Kafka's own
  * readers do, so a newer broker's additions never break us.
  */
-export function readTags(r: Reader, known?: (tag: number, field: Reader) => boolean): void {
+export function readTags(
+  r: MessageReader,
+  known?: (tag: number, field: MessageReader) => boolean,
+): void {
   const fields = r.taggedFields();
   if (known === undefined) return;
   for (const f of fields) {
     const start = f.data.byteOffset - r.bytes.byteOffset;
-    const field = new Reader(r.bytes, start, start + f.data.length);
+    const field = new MessageReader(r.bytes, start, start + f.data.length);
     if (known(f.tag, field)) field.expectEnd(`tagged field ${f.tag}`);
   }
 }

@@ -9,9 +9,9 @@ import {
   writeRequestHeader,
   writeResponseHeader,
 } from "../header.js";
-import { Reader } from "../reader.js";
-import { Writer } from "../writer.js";
-import type { ApiCodec } from "./api.js";
+import { MessageReader } from "../reader.js";
+import { MessageWriter } from "../writer.js";
+import type { ApiCodec, ClientCodec } from "./api.js";
 import { checkDecodeVersion, checkEncodeVersion } from "./api.js";
 
 /**
@@ -29,13 +29,13 @@ const SIZE_PREFIX = 4;
 
 /** A request as sent: size prefix, request header (v1 or v2 as the version needs), body. */
 export function encodeRequestFrame<Req>(
-  api: ApiCodec<Req, unknown>,
+  api: ClientCodec<Req, unknown>,
   version: number,
   header: RequestFrameHeader,
   body: Req,
 ): Uint8Array {
   checkEncodeVersion(api, version);
-  const w = new Writer(512);
+  const w = new MessageWriter(512);
   const at = w.skip(SIZE_PREFIX);
   writeRequestHeader(w, requestHeaderVersionFor(api.firstFlexibleVersion, version), {
     apiKey: api.apiKey,
@@ -56,7 +56,7 @@ export function encodeResponseFrame<Res>(
   body: Res,
 ): Uint8Array {
   checkEncodeVersion(api, version);
-  const w = new Writer(512);
+  const w = new MessageWriter(512);
   const at = w.skip(SIZE_PREFIX);
   writeResponseHeader(
     w,
@@ -73,12 +73,12 @@ export function encodeResponseFrame<Res>(
  * the caller knows from the correlation id. The body must fill the frame exactly.
  */
 export function decodeResponseFrame<Res>(
-  api: ApiCodec<unknown, Res>,
+  api: ClientCodec<unknown, Res>,
   version: number,
   frame: Uint8Array,
 ): { correlationId: number; body: Res } {
   checkDecodeVersion(api, version, 0);
-  const r = new Reader(frame);
+  const r = new MessageReader(frame);
   const correlationId = readResponseHeader(
     r,
     responseHeaderVersionFor(api.apiKey, api.firstFlexibleVersion, version),
@@ -99,7 +99,7 @@ export function peekResponseCorrelationId(frame: Uint8Array): number {
       0,
     );
   }
-  return new Reader(frame).int32();
+  return new MessageReader(frame).int32();
 }
 
 export interface DecodedRequestHeader extends RequestHeader {
@@ -116,7 +116,7 @@ export interface DecodedRequestHeader extends RequestHeader {
  * flexible versions; for an API key Kafka 4.1.1 does not know, bodyOffset is null.
  */
 export function decodeRequestHeader(frame: Uint8Array): DecodedRequestHeader {
-  const r = new Reader(frame);
+  const r = new MessageReader(frame);
   const header = readRequestHeaderFields(r);
   const headerVersion = requestHeaderVersion(header.apiKey, header.apiVersion);
   if (headerVersion === 2) r.taggedFields();
@@ -140,7 +140,7 @@ export function decodeRequestFrame<Req>(
   }
   checkDecodeVersion(api, header.apiVersion, 2);
   // A known API always has a header version, so bodyOffset is set.
-  const r = new Reader(frame, header.bodyOffset ?? 0);
+  const r = new MessageReader(frame, header.bodyOffset ?? 0);
   const body = api.readRequest(r, header.apiVersion);
   r.expectEnd(`${api.name} v${header.apiVersion} request`);
   return { header, body };

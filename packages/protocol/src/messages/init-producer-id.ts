@@ -17,9 +17,9 @@
  * v6 is marked unstable in 4.1.1 ("latestVersionUnstable"): brokers offer it only with
  * unstable API versions enabled, so CLIENT_VERSIONS stops at v5; the codec reads and writes v6.
  */
-import type { Reader } from "../reader.js";
-import type { Writer } from "../writer.js";
-import type { ApiCodec } from "./api.js";
+import type { MessageReader } from "../reader.js";
+import type { MessageWriter } from "../writer.js";
+import type { ApiCodec, ClientCodec } from "./api.js";
 import {
   readNullableString,
   readTags,
@@ -59,7 +59,7 @@ export interface InitProducerIdResponse {
 
 const API = "InitProducerId";
 
-function writeRequest(w: Writer, version: number, request: InitProducerIdRequest): void {
+function writeRequest(w: MessageWriter, version: number, request: InitProducerIdRequest): void {
   const flexible = version >= 2;
   writeNullableString(w, flexible, "transactionalId", request.transactionalId);
   writeInt32(w, "transactionTimeoutMs", request.transactionTimeoutMs);
@@ -83,7 +83,7 @@ function writeRequest(w: Writer, version: number, request: InitProducerIdRequest
   if (flexible) writeTags(w);
 }
 
-function readRequest(r: Reader, version: number): Required<InitProducerIdRequest> {
+function readRequest(r: MessageReader, version: number): Required<InitProducerIdRequest> {
   const flexible = version >= 2;
   const request = {
     transactionalId: readNullableString(r, flexible),
@@ -97,7 +97,7 @@ function readRequest(r: Reader, version: number): Required<InitProducerIdRequest
   return request;
 }
 
-function writeResponse(w: Writer, version: number, response: InitProducerIdResponse): void {
+function writeResponse(w: MessageWriter, version: number, response: InitProducerIdResponse): void {
   writeInt32(w, "throttleTimeMs", response.throttleTimeMs);
   writeInt16(w, "errorCode", response.errorCode);
   writeInt64(w, "producerId", response.producerId);
@@ -109,7 +109,7 @@ function writeResponse(w: Writer, version: number, response: InitProducerIdRespo
   if (version >= 2) writeTags(w);
 }
 
-function readResponse(r: Reader, version: number): InitProducerIdResponse {
+function readResponse(r: MessageReader, version: number): InitProducerIdResponse {
   const response = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
@@ -121,6 +121,18 @@ function readResponse(r: Reader, version: number): InitProducerIdResponse {
   if (version >= 2) readTags(r);
   return response;
 }
+
+/** The client's half of InitProducerId: requests out, responses in (see ClientCodec). */
+export const InitProducerIdClientCodec: ClientCodec<InitProducerIdRequest, InitProducerIdResponse> =
+  {
+    apiKey: 22,
+    name: API,
+    minVersion: 0,
+    maxVersion: 6,
+    firstFlexibleVersion: 2,
+    writeRequest,
+    readResponse,
+  };
 
 export const InitProducerIdApi: ApiCodec<InitProducerIdRequest, InitProducerIdResponse> = {
   apiKey: 22,

@@ -22,11 +22,11 @@
  * | 12      | lookup by topic id works (KIP-516)        | topics[].name nullable                       |
  * | 13      | same                                      | top-level errorCode                          |
  */
-import type { Reader } from "../reader.js";
+import type { MessageReader } from "../reader.js";
 import type { Uuid } from "../uuid.js";
 import { ZERO_UUID } from "../uuid.js";
-import type { Writer } from "../writer.js";
-import type { ApiCodec } from "./api.js";
+import type { MessageWriter } from "../writer.js";
+import type { ApiCodec, ClientCodec } from "./api.js";
 import {
   readArray,
   readInt32Array,
@@ -116,7 +116,7 @@ export interface MetadataResponse {
 const API = "Metadata";
 const NO_OPERATIONS = -0x80000000;
 
-function writeRequest(w: Writer, version: number, request: MetadataRequest): void {
+function writeRequest(w: MessageWriter, version: number, request: MetadataRequest): void {
   const flexible = version >= 9;
   writeNullableArray(w, flexible, "topics", request.topics, (w2, topic) => {
     if (version >= 10) writeUuid(w2, "topics[].topicId", topic.topicId ?? ZERO_UUID);
@@ -141,7 +141,7 @@ function writeRequest(w: Writer, version: number, request: MetadataRequest): voi
   if (flexible) writeTags(w);
 }
 
-function readRequest(r: Reader, version: number): Required<MetadataRequest> {
+function readRequest(r: MessageReader, version: number): Required<MetadataRequest> {
   const flexible = version >= 9;
   const topics = readNullableArray(r, flexible, (r2) => {
     const topicId = version >= 10 ? r2.uuid() : ZERO_UUID;
@@ -161,7 +161,7 @@ function readRequest(r: Reader, version: number): Required<MetadataRequest> {
   };
 }
 
-function writeResponse(w: Writer, version: number, response: MetadataResponse): void {
+function writeResponse(w: MessageWriter, version: number, response: MetadataResponse): void {
   const flexible = version >= 9;
   if (version >= 3) writeInt32(w, "throttleTimeMs", response.throttleTimeMs);
   writeArray(w, flexible, "brokers", response.brokers, (w2, b) => {
@@ -204,7 +204,7 @@ function writeResponse(w: Writer, version: number, response: MetadataResponse): 
   if (flexible) writeTags(w);
 }
 
-function readResponse(r: Reader, version: number): MetadataResponse {
+function readResponse(r: MessageReader, version: number): MetadataResponse {
   const flexible = version >= 9;
   const throttleTimeMs = version >= 3 ? r.int32() : 0;
   const brokers = readArray(r, flexible, (r2): MetadataResponseBroker => {
@@ -254,6 +254,17 @@ function readResponse(r: Reader, version: number): MetadataResponse {
     errorCode,
   };
 }
+
+/** The client's half of Metadata: requests out, responses in (see ClientCodec). */
+export const MetadataClientCodec: ClientCodec<MetadataRequest, MetadataResponse> = {
+  apiKey: 3,
+  name: API,
+  minVersion: 1,
+  maxVersion: 13,
+  firstFlexibleVersion: 9,
+  writeRequest,
+  readResponse,
+};
 
 export const MetadataApi: ApiCodec<MetadataRequest, MetadataResponse> = {
   apiKey: 3,

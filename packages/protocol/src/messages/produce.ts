@@ -26,11 +26,11 @@
  * with resolveProduceTopicNames.
  */
 import { describe, ProtocolEncodeError } from "../errors.js";
-import type { Reader } from "../reader.js";
+import type { MessageReader } from "../reader.js";
 import type { Uuid } from "../uuid.js";
 import { ZERO_UUID } from "../uuid.js";
-import type { Writer } from "../writer.js";
-import type { ApiCodec } from "./api.js";
+import type { MessageWriter } from "../writer.js";
+import type { ApiCodec, ClientCodec } from "./api.js";
 import {
   readArray,
   readNullableBytes,
@@ -121,7 +121,7 @@ export interface ProduceResponse {
 
 const API = "Produce";
 
-function writeRequest(w: Writer, version: number, request: ProduceRequest): void {
+function writeRequest(w: MessageWriter, version: number, request: ProduceRequest): void {
   const flexible = version >= 9;
   writeNullableString(w, flexible, "transactionalId", request.transactionalId);
   writeInt16(w, "acks", request.acks);
@@ -156,7 +156,7 @@ function writeRequest(w: Writer, version: number, request: ProduceRequest): void
   if (flexible) writeTags(w);
 }
 
-function readRequest(r: Reader, version: number): ProduceRequest {
+function readRequest(r: MessageReader, version: number): ProduceRequest {
   const flexible = version >= 9;
   const transactionalId = readNullableString(r, flexible);
   const acks = r.int16();
@@ -176,7 +176,7 @@ function readRequest(r: Reader, version: number): ProduceRequest {
   return { transactionalId, acks, timeoutMs, topicData };
 }
 
-function writeResponse(w: Writer, version: number, response: ProduceResponse): void {
+function writeResponse(w: MessageWriter, version: number, response: ProduceResponse): void {
   const flexible = version >= 9;
   writeArray(w, flexible, "responses", response.responses, (w2, topic) => {
     if (version >= 13) writeUuid(w2, "responses[].topicId", topic.topicId);
@@ -238,7 +238,11 @@ function writeResponse(w: Writer, version: number, response: ProduceResponse): v
   }
 }
 
-function readPartition(r: Reader, version: number, flexible: boolean): ProduceResponsePartition {
+function readPartition(
+  r: MessageReader,
+  version: number,
+  flexible: boolean,
+): ProduceResponsePartition {
   const p: ProduceResponsePartition = {
     index: r.int32(),
     errorCode: r.int16(),
@@ -271,7 +275,7 @@ function readPartition(r: Reader, version: number, flexible: boolean): ProduceRe
   return p;
 }
 
-function readResponse(r: Reader, version: number): ProduceResponse {
+function readResponse(r: MessageReader, version: number): ProduceResponse {
   const flexible = version >= 9;
   const responses = readArray(r, flexible, (r2): ProduceResponseTopic => {
     const name = version <= 12 ? readString(r2, flexible) : "";
@@ -321,6 +325,17 @@ export function resolveProduceTopicNames(
     }),
   };
 }
+
+/** The client's half of Produce: requests out, responses in (see ClientCodec). */
+export const ProduceClientCodec: ClientCodec<ProduceRequest, ProduceResponse> = {
+  apiKey: 0,
+  name: API,
+  minVersion: 3,
+  maxVersion: 13,
+  firstFlexibleVersion: 9,
+  writeRequest,
+  readResponse,
+};
 
 export const ProduceApi: ApiCodec<ProduceRequest, ProduceResponse> = {
   apiKey: 0,

@@ -9,8 +9,8 @@
  * | 1       | response adds sessionLifetimeMs (KIP-368 re-authentication)                     |
  * | 2       | flexible (compact + tagged fields)                                              |
  */
-import type { Reader } from "../reader.js";
-import type { Writer } from "../writer.js";
+import type { MessageReader } from "../reader.js";
+import type { MessageWriter } from "../writer.js";
 import type { ApiCodec } from "./api.js";
 import {
   readBytes,
@@ -43,18 +43,18 @@ export const SaslAuthenticateApi: ApiCodec<SaslAuthenticateRequest, SaslAuthenti
   minVersion: 0,
   maxVersion: 2,
   firstFlexibleVersion: 2,
-  writeRequest(w: Writer, version: number, request: SaslAuthenticateRequest): void {
+  writeRequest(w: MessageWriter, version: number, request: SaslAuthenticateRequest): void {
     const flexible = version >= 2;
     writeBytes(w, flexible, "authBytes", request.authBytes);
     if (flexible) writeTags(w);
   },
-  readRequest(r: Reader, version: number): SaslAuthenticateRequest {
+  readRequest(r: MessageReader, version: number): SaslAuthenticateRequest {
     const flexible = version >= 2;
     const request = { authBytes: readBytes(r, flexible) };
     if (flexible) readTags(r);
     return request;
   },
-  writeResponse(w: Writer, version: number, response: SaslAuthenticateResponse): void {
+  writeResponse(w: MessageWriter, version: number, response: SaslAuthenticateResponse): void {
     const flexible = version >= 2;
     writeInt16(w, "errorCode", response.errorCode);
     writeNullableString(w, flexible, "errorMessage", response.errorMessage);
@@ -62,7 +62,7 @@ export const SaslAuthenticateApi: ApiCodec<SaslAuthenticateRequest, SaslAuthenti
     if (version >= 1) writeInt64(w, "sessionLifetimeMs", response.sessionLifetimeMs);
     if (flexible) writeTags(w);
   },
-  readResponse(r: Reader, version: number): SaslAuthenticateResponse {
+  readResponse(r: MessageReader, version: number): SaslAuthenticateResponse {
     const flexible = version >= 2;
     const response = {
       errorCode: r.int16(),

@@ -12,8 +12,8 @@
  * Never flexible: the version "cannot be easily bumped" because clients up to 2.4 negotiate it
  * wrongly (KAFKA-9577), so v1 is the last.
  */
-import type { Reader } from "../reader.js";
-import type { Writer } from "../writer.js";
+import type { MessageReader } from "../reader.js";
+import type { MessageWriter } from "../writer.js";
 import type { ApiCodec } from "./api.js";
 import {
   readString,
@@ -40,17 +40,17 @@ export const SaslHandshakeApi: ApiCodec<SaslHandshakeRequest, SaslHandshakeRespo
   minVersion: 0,
   maxVersion: 1,
   firstFlexibleVersion: null,
-  writeRequest(w: Writer, _version: number, request: SaslHandshakeRequest): void {
+  writeRequest(w: MessageWriter, _version: number, request: SaslHandshakeRequest): void {
     writeString(w, false, "mechanism", request.mechanism);
   },
-  readRequest(r: Reader): SaslHandshakeRequest {
+  readRequest(r: MessageReader): SaslHandshakeRequest {
     return { mechanism: readString(r, false) };
   },
-  writeResponse(w: Writer, _version: number, response: SaslHandshakeResponse): void {
+  writeResponse(w: MessageWriter, _version: number, response: SaslHandshakeResponse): void {
     writeInt16(w, "errorCode", response.errorCode);
     writeStringArray(w, false, "mechanisms", response.mechanisms);
   },
-  readResponse(r: Reader): SaslHandshakeResponse {
+  readResponse(r: MessageReader): SaslHandshakeResponse {
     return { errorCode: r.int16(), mechanisms: readStringArray(r, false) };
   },
 };
