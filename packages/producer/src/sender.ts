@@ -107,6 +107,13 @@ export class Sender {
   /** Asks for a drain pass at a given time (linger end, retry backoff). */
   wakeAt(at: number): void {
     if (this.#stopped || at >= this.#timerAt) return;
+    // Already due (lingerMs 0, a backoff that has run out): drain after the current synchronous
+    // work, like wake(). A timer would add its minimum delay to every record's latency: 1 ms in
+    // Node, 4 ms in browsers once timers nest (HTML's timer clamping).
+    if (at <= Date.now()) {
+      this.wake();
+      return;
+    }
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = at;
     this.#timer = setTimeout(
