@@ -29,7 +29,13 @@ const MAIN_CLASS = "org.apache.kafka.tools.ProducerPerformance";
 export interface JavaPeerConfig {
   topic: string;
   records: number;
+  /** Size of the tool's generated values (--record-size); ignored when payloadFile is given. */
   recordBytes: number;
+  /**
+   * Values from this file instead (--payload-file, one value per line): the tool reads it as
+   * UTF-8 text and picks a line at random for each record (see JavaPeerResult.payloadLinesRead).
+   */
+  payloadFile?: string;
   /** Producer properties, e.g. { "bootstrap.servers": "127.0.0.1:9092", acks: "1" }. */
   props: Record<string, string>;
   timeoutMs: number;
@@ -44,8 +50,13 @@ export interface JavaPeerResult {
   failure: string | undefined;
   recordsAcked: number;
   recordsPerSec: number;
-  /** 10^6 bytes of values per second (the tool itself prints MiB/s). */
+  /**
+   * 10^6 bytes of values per second (the tool itself prints MiB/s). With a payload file, from
+   * the tool's own byte count (values differ in size), to its two printed decimals.
+   */
   mbPerSec: number;
+  /** With a payload file: how many values the tool read from it ("Number of messages read"). */
+  payloadLinesRead: number | undefined;
   avgLatencyMs: number;
   maxLatencyMs: number;
   p50Ms: number;
@@ -62,8 +73,55 @@ export interface JavaPeerResult {
   stderrHead: string;
 }
 
+/** ProducerPerformance prints this once it has read --payload-file. */
+const PAYLOAD_READ = /^Number of messages read: (\d+)$/m;
+
+// With no record acknowledged the average latency is 0/0, which Java prints as NaN.
 const SUMMARY =
-  /^(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th\.$/;
+  /^(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+|NaN) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th\.$/;
+
+/** The figures of ProducerPerformance's closing summary line, as printed. */
+export interface PeerSummary {
+  /** Records whose callback saw no exception (the tool counts only those). */
+  recordsAcked: number;
+  recordsPerSec: number;
+  /** The tool's MB/sec, which is MiB (2^20 bytes) per second. */
+  mibPerSec: number;
+  avgLatencyMs: number;
+  maxLatencyMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+}
+
+/** The last summary line in the tool's stdout; undefined when it printed none. */
+export function parseSummary(stdout: string): PeerSummary | undefined {
+  const lines = stdout.trim().split("\n").reverse();
+  for (const line of lines) {
+    const m = SUMMARY.exec(line.trim());
+    if (m === null) continue;
+    const n = (i: number) => Number(m[i]);
+    return {
+      recordsAcked: n(1),
+      recordsPerSec: n(2),
+      mibPerSec: n(3),
+      avgLatencyMs: n(4),
+      maxLatencyMs: n(5),
+      p50Ms: n(6),
+      p95Ms: n(7),
+      p99Ms: n(8),
+      p999Ms: n(9),
+    };
+  }
+  return undefined;
+}
+
+/** How many values the tool read from --payload-file; undefined when it did not say. */
+export function payloadLinesRead(stdout: string): number | undefined {
+  const m = PAYLOAD_READ.exec(stdout);
+  return m === null ? undefined : Number(m[1]);
+}
 
 /** Runs the peer; `abortSignal` kills it (Ctrl-C). Resolves with what it reported. */
 export function runJavaPeer(
@@ -81,8 +139,9 @@ export function runJavaPeer(
     config.topic,
     "--num-records",
     String(config.records),
-    "--record-size",
-    String(config.recordBytes),
+    ...(config.payloadFile === undefined
+      ? ["--record-size", String(config.recordBytes)]
+      : ["--payload-file", config.payloadFile]),
     "--throughput",
     "-1",
     "--producer-props",
@@ -140,32 +199,31 @@ export function runJavaPeer(
     child.on("close", (code) => {
       done();
       const cpuAfter = reapedChildrenCpuSeconds();
-      const last = stdout
-        .trim()
-        .split("\n")
-        .reverse()
-        .find((l) => SUMMARY.test(l));
-      const m = last === undefined ? null : SUMMARY.exec(last);
-      const n = (i: number) => (m === null ? Number.NaN : Number(m[i]));
-      const acked = n(1);
+      const summary = parseSummary(stdout);
+      const acked = summary?.recordsAcked ?? Number.NaN;
       let failure: string | undefined = killedFor;
       if (failure === undefined && code !== 0) failure = `exited with code ${code}`;
-      if (failure === undefined && m === null) failure = "printed no summary line";
+      if (failure === undefined && summary === undefined) failure = "printed no summary line";
       if (failure === undefined && acked !== config.records) {
         failure = `${config.records - acked} of ${config.records} records failed`;
       }
+      const nan = Number.NaN;
       resolve({
         ok: failure === undefined,
         failure,
         recordsAcked: acked,
-        recordsPerSec: n(2),
-        mbPerSec: (n(2) * config.recordBytes) / 1e6,
-        avgLatencyMs: n(4),
-        maxLatencyMs: n(5),
-        p50Ms: n(6),
-        p95Ms: n(7),
-        p99Ms: n(8),
-        p999Ms: n(9),
+        recordsPerSec: summary?.recordsPerSec ?? nan,
+        mbPerSec:
+          config.payloadFile === undefined
+            ? ((summary?.recordsPerSec ?? nan) * config.recordBytes) / 1e6
+            : ((summary?.mibPerSec ?? nan) * 1024 * 1024) / 1e6,
+        payloadLinesRead: config.payloadFile === undefined ? undefined : payloadLinesRead(stdout),
+        avgLatencyMs: summary?.avgLatencyMs ?? nan,
+        maxLatencyMs: summary?.maxLatencyMs ?? nan,
+        p50Ms: summary?.p50Ms ?? nan,
+        p95Ms: summary?.p95Ms ?? nan,
+        p99Ms: summary?.p99Ms ?? nan,
+        p999Ms: summary?.p999Ms ?? nan,
         cpuSeconds:
           cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
         peakRssBytes: peakRss,
