@@ -2,6 +2,7 @@ import type { TributaryError } from "@tributary/protocol";
 import { Accumulator } from "./accumulator.js";
 import {
   BATCH_OVERHEAD,
+  bufferCharge,
   estimateRecordSize,
   type ProducerBatch,
   type QueuedRecord,
@@ -210,14 +211,15 @@ class KafkaProducer implements Producer {
           `message: the record takes about ${size + BATCH_OVERHEAD + REQUEST_OVERHEAD} bytes in a request, more than maxRequestBytes (${limit})`,
         );
       }
-      if (size > this.options.bufferBytes) {
+      const charge = bufferCharge(size);
+      if (charge > this.options.bufferBytes) {
         throw new ProducerError(
           ProducerErrorCode.RecordTooLarge,
-          `message: the record takes about ${size} bytes, more than the whole buffer (bufferBytes ${this.options.bufferBytes}), so it could never be queued`,
+          `message: the record takes about ${charge} bytes of memory, more than the whole buffer (bufferBytes ${this.options.bufferBytes}), so it could never be queued`,
         );
       }
-      if (this.#stats.queuedBytes + size > this.options.bufferBytes) {
-        this.#refusedBytes = size;
+      if (this.#stats.queuedBytes + charge > this.options.bufferBytes) {
+        this.#refusedBytes = charge;
         throw new ProducerError(
           ProducerErrorCode.QueueFull,
           `the producer buffer is full: ${this.#stats.queuedBytes} of bufferBytes (${this.options.bufferBytes}) are taken by undelivered records; wait for room (waitForRoom(), produceAsync()) or raise bufferBytes`,
@@ -240,7 +242,7 @@ class KafkaProducer implements Producer {
     }
     receipt.timestamp = record.timestamp;
     this.#stats.queuedRecords++;
-    this.#stats.queuedBytes += record.size;
+    this.#stats.queuedBytes += bufferCharge(record.size);
     this.#incomplete.set(record.gen, (this.#incomplete.get(record.gen) ?? 0) + 1);
     this.#stats.changed();
     this.#place(record, topic, partition);
@@ -374,7 +376,7 @@ class KafkaProducer implements Producer {
 
   #recordDone(r: QueuedRecord): void {
     this.#stats.queuedRecords--;
-    this.#stats.queuedBytes -= r.size;
+    this.#stats.queuedBytes -= bufferCharge(r.size);
     const left = (this.#incomplete.get(r.gen) ?? 1) - 1;
     if (left === 0) this.#incomplete.delete(r.gen);
     else this.#incomplete.set(r.gen, left);
