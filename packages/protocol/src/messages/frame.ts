@@ -27,6 +27,15 @@ export interface RequestFrameHeader {
 
 const SIZE_PREFIX = 4;
 
+/**
+ * The size of the last request frame built per API key, where the next one's writer starts. A
+ * Produce request is its batches plus a few bytes, so a fixed 512-byte start regrew (allocate and
+ * copy) about eight times per 100 KB request: 3-5% of the producer's CPU in a profile. Requests
+ * of one API are alike in size, so the last one is a good first guess; a larger one grows once.
+ */
+const lastRequestBytes: number[] = [];
+const MAX_START_BYTES = 1 << 20;
+
 /** A request as sent: size prefix, request header (v1 or v2 as the version needs), body. */
 export function encodeRequestFrame<Req>(
   api: ClientCodec<Req, unknown>,
@@ -35,7 +44,7 @@ export function encodeRequestFrame<Req>(
   body: Req,
 ): Uint8Array {
   checkEncodeVersion(api, version);
-  const w = new MessageWriter(512);
+  const w = new MessageWriter(lastRequestBytes[api.apiKey] ?? 512);
   const at = w.skip(SIZE_PREFIX);
   writeRequestHeader(w, requestHeaderVersionFor(api.firstFlexibleVersion, version), {
     apiKey: api.apiKey,
@@ -45,6 +54,7 @@ export function encodeRequestFrame<Req>(
   });
   api.writeRequest(w, version, body);
   w.setInt32At(at, w.length - SIZE_PREFIX);
+  lastRequestBytes[api.apiKey] = Math.min(Math.max(w.length, 512), MAX_START_BYTES);
   return w.finish();
 }
 
