@@ -65,6 +65,7 @@ function findTests() {
   walk(join(root, "scripts", "kafka", "test"));
   walk(join(root, "conformance", "test"));
   walk(join(root, "faults", "test"));
+  walk(join(root, "bench", "test"));
   return files.sort();
 }
 
@@ -178,6 +179,14 @@ async function main() {
       // Exit 0 only when every cell ran and passed, confirmed by the console consumer.
       if (!run("node", ["scripts/conformance.mjs"], env)) {
         console.error("[test] FAILED: the conformance matrix did not pass in every cell");
+        code = 1;
+      }
+
+      step("benchmark smoke run (npm run bench -- --smoke: every client and workload, tiny sizes)");
+      // Proves the comparison command works end to end (runners, peers, report); its figures
+      // are too small to mean anything. Exit 0 only when every run a client supports succeeded.
+      if (!run("node", ["scripts/bench.mjs", "--smoke"], env)) {
+        console.error("[test] FAILED: the benchmark smoke run had a failed run");
         code = 1;
       }
 
