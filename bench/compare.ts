@@ -145,7 +145,7 @@ function machine() {
     kernel: release(),
     node: process.version,
     java: (java.stderr ?? "").split("\n")[0] ?? "?",
-    librdkafka: /librdkafka version ([\S]+)/.exec(kcat.stdout ?? "")?.[1] ?? "?",
+    librdkafka: /librdkafka (?:version )?(\d[\w.]*)/.exec(kcat.stdout ?? "")?.[1] ?? "?",
     kafka: "4.1.1 (single node, KRaft, from Maven Central)",
   };
 }

@@ -131,6 +131,16 @@ async function main() {
 
   let code = 1;
   try {
+    if (!noKafka) {
+      step("Debian's chromium and kcat for the benchmark runners' tests (apt-get when missing)");
+      if (
+        !run("node", ["e2e/ensure-chromium.mjs"], env) ||
+        !run("node", ["scripts/bench/ensure-kcat.mjs"], env)
+      ) {
+        console.error("[test] FAILED: chromium or kcat could not be installed");
+        return 1;
+      }
+    }
     step(`run ${files.length} test files`);
     const tap = join(mkdtempSync(join(tmpdir(), "tributary-test-")), "results.tap");
     const ok = run(

@@ -5,143 +5,25 @@
  * client, not with the runners' own means); failures must come back named and within a bound.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
-import kafkajs from "kafkajs";
-import { bootstrapServers, randomTopicName } from "../../../scripts/kafka/helpers.mjs";
-import { type PayloadFile, valueBytes, writePayloads } from "../../lib/payloads.js";
-import {
-  MARK_END,
-  MARK_START,
-  RESULT_PREFIX,
-  type RunResult,
-  type RunSpec,
-} from "../../peers/contract.js";
+import { randomTopicName } from "../../../scripts/kafka/helpers.mjs";
+import type { RunResult, RunSpec } from "../../peers/contract.js";
+import { peerHarness, type Ran } from "./peer-harness.js";
 
-const ROOT = join(import.meta.dirname, "..", "..", "..");
 const PARTITIONS = 3;
 const RUNNER_LIMIT_MS = 90_000;
 
-const dir = mkdtempSync(join(tmpdir(), "native-peers-"));
-const payloads = writePayloads(dir);
-const admin = new kafkajs.Kafka({
-  clientId: "native-peers-test",
-  brokers: [bootstrapServers()],
-  logLevel: kafkajs.logLevel.NOTHING,
-}).admin();
-const topics: string[] = [];
+const { dir, payloads, runPeer, specFor, brokerCount, topic, ...h } = peerHarness({
+  name: "native",
+  partitions: PARTITIONS,
+  runnerLimitMs: RUNNER_LIMIT_MS,
+});
 const kcatMissing = spawnSync(process.env.KCAT_PATH ?? "kcat", ["-V"]).status !== 0;
 
-interface Ran {
-  result: RunResult;
-  /** MARK and RESULT lines in the order printed. */
-  protocol: string[];
-  exitCode: number | null;
-  ms: number;
-}
-
-/** Starts bench/peers/<runner>.ts with a spec, as bench/compare.ts does, and reads its stdout. */
-function runPeer(runner: string, spec: RunSpec): Promise<Ran> {
-  const began = performance.now();
-  const child = spawn(
-    process.execPath,
-    ["--conditions=source", "--import", "tsx", join(ROOT, "bench", "peers", `${runner}.ts`)],
-    {
-      cwd: ROOT,
-      env: { ...process.env, BENCH_SPEC: JSON.stringify(spec) },
-      stdio: ["ignore", "pipe", "pipe"],
-      // Its own process group, so the backstop below also reaches a JVM or kcat under it.
-      detached: true,
-    },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const killer = setTimeout(() => {
-    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-  }, spec.timeoutMs + 15_000);
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (exitCode) => {
-      clearTimeout(killer);
-      const lines = stdout
-        .split("\n")
-        .filter((l) => l.startsWith("MARK") || l.startsWith(RESULT_PREFIX));
-      const last = lines.at(-1);
-      if (last === undefined || !last.startsWith(RESULT_PREFIX)) {
-        reject(new Error(`${runner} printed no RESULT (exit ${exitCode}); stderr:\n${stderr}`));
-        return;
-      }
-      resolve({
-        result: JSON.parse(last.slice(RESULT_PREFIX.length)) as RunResult,
-        protocol: lines.map((l) => (l.startsWith(RESULT_PREFIX) ? "RESULT" : l)),
-        exitCode,
-        ms: performance.now() - began,
-      });
-    });
-  });
-}
-
-function specFor(
-  over: Partial<RunSpec> & Pick<RunSpec, "workload" | "client" | "topic">,
-  payload: PayloadFile,
-): RunSpec {
-  const records = over.records ?? 1000;
-  return {
-    form: "batch",
-    inFlightLimit: 1000,
-    bootstrap: bootstrapServers(),
-    gatewayUrl: "ws://127.0.0.1:1/kafka",
-    gatewayHttpUrl: "http://127.0.0.1:1/",
-    partitions: PARTITIONS,
-    records,
-    warmupRecords: 100,
-    payloadFile: payload.path,
-    payloadLines: payload.lines,
-    measuredValueBytes: valueBytes(payload, records),
-    acks: -1,
-    compression: "none",
-    lingerMs: 5,
-    batchBytes: 16_384,
-    maxInFlight: 5,
-    idempotent: false,
-    timeoutMs: RUNNER_LIMIT_MS,
-    scratchDir: dir,
-    ...over,
-  };
-}
-
-/** Records the broker holds in a topic: the sum of its partitions' high watermarks. */
-async function brokerCount(topic: string): Promise<number> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-}
-
-function topic(name: string): string {
-  const t = randomTopicName(`native-${name}`);
-  topics.push(t);
-  return t;
-}
-
 /** A run that must be ok, with the count right in the result and on the broker. */
-async function expectDelivered(runner: string, spec: RunSpec): Promise<RunResult> {
-  const ran = await runPeer(runner, spec);
-  assert.equal(ran.result.failure, undefined, `${runner} ${spec.workload} failed`);
-  assert.equal(ran.result.ok, true);
-  assert.equal(ran.exitCode, 0);
-  assert.deepEqual(ran.protocol, [MARK_START, MARK_END, "RESULT"]);
-  assert.equal(ran.result.records, spec.records);
-  assert.ok(ran.result.seconds > 0);
-  assert.equal(await brokerCount(spec.topic), spec.warmupRecords + spec.records);
-  return ran.result;
+function expectDelivered(runner: string, spec: RunSpec): Promise<RunResult> {
+  return h.expectDelivered(runner, spec, { latency: false });
 }
 
 /** A run that must fail, naming why, within `withinMs`. */
@@ -164,29 +46,8 @@ const kcatTopics = { w1: topic("kcat-w1"), lz4: topic("kcat-lz4") };
 /** A compacted topic: the broker refuses every record without a key (INVALID_RECORD). */
 const compacted = topic("compacted");
 
-before(async () => {
-  await admin.connect();
-  await admin.createTopics({
-    topics: [
-      ...[...Object.values(jvmTopics), ...Object.values(kcatTopics)].map((t) => ({
-        topic: t,
-        numPartitions: PARTITIONS,
-      })),
-      {
-        topic: compacted,
-        numPartitions: PARTITIONS,
-        configEntries: [{ name: "cleanup.policy", value: "compact" }],
-      },
-    ],
-    waitForLeaders: true,
-  });
-});
-
-after(async () => {
-  await admin.deleteTopics({ topics, timeout: 10_000 }).catch(() => undefined);
-  await admin.disconnect();
-  rmSync(dir, { recursive: true, force: true });
-});
+before(() => h.open({ [compacted]: [{ name: "cleanup.policy", value: "compact" }] }));
+after(() => h.close());
 
 // Two at a time: a JVM each, on a small shared machine.
 describe("the native peer runners", { concurrency: 2 }, () => {
