@@ -234,17 +234,27 @@ function pad(rows: string[][]): string {
     .join("\n");
 }
 
-export function textTables(rows: Row[], workloads: Workload[]): string {
-  const parts: string[] = [];
-  for (const w of workloads) {
+/**
+ * Each workload's rows with the row the ratio column compares against: Tributary over TCP, or
+ * for W5 (Tributary's API forms) the fire-and-forget form.
+ */
+function byWorkload(rows: Row[], workloads: Workload[]) {
+  return workloads.flatMap((w) => {
     const mine = rows.filter((r) => r.workload === w.id);
-    if (mine.length === 0) continue;
+    if (mine.length === 0) return [];
     const base =
       w.id === "W5"
         ? mine.find((r) => r.form === "fire-and-forget" && r.status === "ok")
         : mine.find((r) => r.client === "tributary-tcp" && r.status === "ok");
+    return [{ w, mine, cellsOf: (r: Row) => cells(r, base, w.metric) }];
+  });
+}
+
+export function textTables(rows: Row[], workloads: Workload[]): string {
+  const parts: string[] = [];
+  for (const { w, mine, cellsOf } of byWorkload(rows, workloads)) {
     parts.push(`${w.id}: ${w.title}`);
-    parts.push(pad([HEADER, ...mine.map((r) => cells(r, base, w.metric))]));
+    parts.push(pad([HEADER, ...mine.map(cellsOf)]));
     parts.push("");
   }
   return parts.join("\n");
@@ -266,18 +276,12 @@ export function targetLines(list: Target[]): string {
 
 export function markdownTables(rows: Row[], workloads: Workload[]): string {
   const out: string[] = [];
-  for (const w of workloads) {
-    const mine = rows.filter((r) => r.workload === w.id);
-    if (mine.length === 0) continue;
-    const base =
-      w.id === "W5"
-        ? mine.find((r) => r.form === "fire-and-forget" && r.status === "ok")
-        : mine.find((r) => r.client === "tributary-tcp" && r.status === "ok");
+  for (const { w, mine, cellsOf } of byWorkload(rows, workloads)) {
     out.push(`**${w.id}** — ${w.title}, ${w.records.toLocaleString("en-US")} records\n`);
     out.push(`| ${HEADER.join(" | ")} |`);
     out.push(`|${HEADER.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`);
     for (const r of mine) {
-      const c = cells(r, base, w.metric);
+      const c = cellsOf(r);
       if (c.length < HEADER.length) {
         out.push(`| ${c[0]} | ${c[1]} | ${c[2]} | ${c[3]?.replace(/\|/g, "\\|")} ||||||||`);
       } else out.push(`| ${c.join(" | ")} |`);
