@@ -6,9 +6,9 @@
  *
  * Full: 5,000,000 records of ~100 B through `bufferBytes: 32 MiB` against the single node, with a
  * Kafka client quota (producer_byte_rate) on this run's own client id, so the broker slows the
- * producer down and the buffer stays full for nearly all of the run (it holds 246,723 such
- * records). --short: 600,000 records, the same buffer, a quota sized for ~25 s (full for about
- * half of it: the last 246,723 records only drain). The records are produced with produce() and,
+ * producer down and the buffer stays full for nearly all of the run (it holds 69,042 such
+ * records). --short: 600,000 records, the same buffer, a quota sized for ~25 s (full for nearly
+ * all of it: only the last 69,042 records drain). The records are produced with produce() and,
  * when it answers QUEUE_FULL, waitForRoom(): the producer's backpressure path (produceAsync()
  * waits for the ack of each record, so going fast with it takes one pending promise per record:
  * an unbounded queue of its own).
@@ -29,6 +29,7 @@ import { randomBytes } from "node:crypto";
 import { endOffsets } from "../scripts/conformance/end-offsets.mjs";
 import { createTopic, deleteTopic } from "../scripts/kafka/helpers.mjs";
 import {
+  GC_SLACK,
   HEAP_ALLOWANCE,
   IN_FLIGHT_BOUND,
   LIVE_SLACK,
@@ -227,7 +228,7 @@ async function measure(args: Args): Promise<PartResult> {
 
   const fullShare = run.fullShare;
   notes.push(
-    `peak RSS ${mib(peak.rss)} MiB (bound ${mib(bound)} MiB = baseline ${mib(baseline.rss)} + ${V8_SLACK} × ${fmt(MAX_QUEUED)} records × ${PER_RECORD_LIVE_BOUND} B + ${mib(IN_FLIGHT_BOUND)} MiB in flight)`,
+    `peak RSS ${mib(peak.rss)} MiB (bound ${mib(bound)} MiB = baseline ${mib(baseline.rss)} + ${V8_SLACK} × ${fmt(MAX_QUEUED)} records × ${PER_RECORD_LIVE_BOUND} B + ${mib(IN_FLIGHT_BOUND)} MiB in flight + ${mib(GC_SLACK)} MiB GC)`,
     `live heap after forced GCs while producing (${run.liveSamples} samples): at most ${mib(run.maxLiveHeap)} MiB (bound ${mib(run.liveLimit)} MiB = before ${mib(baseline.heapUsed)} + ${fmt(MAX_QUEUED)} × ${PER_RECORD_HEAP_BOUND} B + ${mib(LIVE_SLACK)} MiB)`,
     `buffer: peak ${mib(peakQueuedBytes)} of ${mib(bufferBytes)} MiB, ${fmt(peakQueuedRecords)} records; full (within 32 KiB) in ${(fullShare * 100).toFixed(0)}% of the samples while producing; ${fmt(tally.refusals)} QUEUE_FULL waits`,
     `memory per queued record (${BUFFER_ESTIMATE_PER_RECORD} B against bufferBytes): live after a full GC ${Math.round(run.liveHeapPerRecord + run.liveSlabPerRecord)} B (heap ${Math.round(run.liveHeapPerRecord)} B + value slabs ${Math.round(run.liveSlabPerRecord)} B), with garbage at the buffer's peak ${Math.round(run.bytesPerQueuedRecord)} B (heap + ArrayBuffers over the baseline)`,

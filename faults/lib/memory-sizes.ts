@@ -15,8 +15,11 @@ export const VALUE_BYTES = 100;
  * (meanBatchBytes / meanBatchRecords): 110.0 B.
  */
 export const WIRE_BYTES_PER_RECORD = 110;
-/** The producer's own per-record estimate, counted against bufferBytes (batch.ts): 36 + value. */
-export const BUFFER_ESTIMATE_PER_RECORD = 36 + VALUE_BYTES;
+/**
+ * What the producer charges one such record against bufferBytes (batch.ts bufferCharge): its
+ * size estimate (36 + value) plus RECORD_HEAP_BYTES (350) for the heap a queued record holds.
+ */
+export const BUFFER_ESTIMATE_PER_RECORD = 36 + VALUE_BYTES + 350;
 
 export interface Size {
   records: number;
@@ -46,9 +49,9 @@ export const SHORT: Size = {
 
 /**
  * The quota. The broker lets through about this many bytes a second, so the run takes about
- * targetSeconds; a full buffer (32 MiB / 136 B = 246,723 records ≈ 27 MB on the wire) then
+ * targetSeconds; a full buffer (32 MiB / 486 B = 69,042 records ≈ 7.6 MB on the wire) then
  * drains in bufferWire / quota seconds, which must stay well under deliveryTimeoutMs (120 s) or
- * records would expire in the buffer: 9 s full, 10 s short. Measured throughput matched the
+ * records would expire in the buffer: 2.5 s full, 3 s short. Measured throughput matched the
  * quota within 1%.
  */
 export function quotaFor(size: Size): number {
