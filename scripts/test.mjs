@@ -115,14 +115,18 @@ async function main() {
   let weStarted = false;
   const env = { ...process.env };
   if (!noKafka) {
-    step("start Apache Kafka (single node, 127.0.0.1:9092; first run downloads jars)");
+    step(
+      "start Apache Kafka (single node, 127.0.0.1:9092, SASL on 9094; first run downloads jars)",
+    );
     cluster = await import("./kafka/cluster.mjs");
     try {
       // Refuses a broker on 9092 that this checkout did not start: tests judge only a Kafka
       // whose version and settings come from this tree.
-      const r = await cluster.start({ nodes: 1, sasl: false, quiet: false });
+      // With the SASL_PLAINTEXT listener too (9094): the SASL tests authenticate there.
+      const r = await cluster.start({ nodes: 1, sasl: true, quiet: false });
       weStarted = !r.alreadyRunning;
       env.KAFKA_BOOTSTRAP = r.bootstrap;
+      if (r.saslBootstrap !== undefined) env.KAFKA_SASL_BOOTSTRAP = r.saslBootstrap;
     } catch (err) {
       console.error("[test] FAILED: Kafka did not start:", err);
       return 1;

@@ -15,6 +15,7 @@ import { loadCodecByName } from "./codec-loader.js";
 import type { ProducerOptions } from "./options.js";
 import type { Producer } from "./producer.js";
 import { createProducerWith } from "./producer.js";
+import { saslAuthenticator } from "./sasl/authenticate.js";
 import { bunTcp } from "./transport/bun-tcp.js";
 import { nodeTcp } from "./transport/node-tcp.js";
 
@@ -22,7 +23,7 @@ import { nodeTcp } from "./transport/node-tcp.js";
 useErrorDescriptions(errorMessages);
 
 export function createProducer(options: ProducerOptions | Record<string, unknown>): Producer {
-  return createProducerWith(bunTcp, options, loadCodecByName);
+  return createProducerWith(bunTcp, options, loadCodecByName, saslAuthenticator);
 }
 
 export * from "./exports.js";

@@ -15,6 +15,8 @@ export interface ClusterOptions {
   allowAutoTopicCreation: boolean;
   retryBackoffMs: number;
   retryBackoffMaxMs: number;
+  /** Authenticates each new connection to `address` before it is used (SASL), if given. */
+  authenticate?: ((address: BrokerAddress) => (conn: Connection) => Promise<void>) | undefined;
   /** Told when a connection is lost, so the sender can retry what it carried. */
   onConnectionLost: (nodeId: number, error: Error | undefined) => void;
 }
@@ -161,6 +163,7 @@ export class Cluster {
         requestTimeoutMs: o.requestTimeoutMs,
         connectTimeoutMs: o.connectTimeoutMs,
         onClose,
+        ...(o.authenticate === undefined ? {} : { authenticate: o.authenticate(address) }),
       });
       this.#failures.delete(key(address));
       this.reachedAnyBroker = true;

@@ -45,6 +45,13 @@ export const ProducerErrorCode = {
    * too big, a text frame) and closed the WebSocket: GatewayRefusedError.
    */
   GatewayRefused: "GATEWAY_REFUSED",
+  /**
+   * SASL authentication failed: the broker refused our credentials, or the conversation broke a
+   * rule of the mechanism (a SCRAM server's nonce, iterations or signature). Not retriable: the
+   * same credentials would be refused again. The message names the mechanism and the rule, never
+   * the password or anything derived from it.
+   */
+  AuthenticationFailed: "AUTHENTICATION_FAILED",
 } as const;
 export type ProducerErrorCode = (typeof ProducerErrorCode)[keyof typeof ProducerErrorCode];
 

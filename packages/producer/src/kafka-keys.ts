@@ -81,10 +81,14 @@ export const UNSUPPORTED_KAFKA_KEYS: { readonly [key: string]: string } = {
     "has no equivalent: retriable errors are retried until deliveryTimeoutMs (delivery.timeout.ms), as Kafka recommends",
   "transactional.id": "is not supported: Tributary has no transactions (idempotence is supported)",
   "partitioner.class": 'is not supported: the partitioner option takes "default" only for now',
-  "security.protocol": "is not supported yet (no TLS or SASL options so far)",
-  "sasl.mechanism": "is not supported yet (no TLS or SASL options so far)",
-  "sasl.mechanisms": "is not supported yet (no TLS or SASL options so far)",
-  "sasl.jaas.config": "is not supported yet (no TLS or SASL options so far)",
+  "security.protocol":
+    "is not supported yet (no TLS option so far; SASL over plaintext is the sasl option)",
+  "sasl.mechanism":
+    "is not read: give the mechanism, user and password together as the sasl option ({ mechanism, username, password })",
+  "sasl.mechanisms":
+    "is not read: give the mechanism, user and password together as the sasl option ({ mechanism, username, password })",
+  "sasl.jaas.config":
+    "is not read: give the mechanism, user and password together as the sasl option ({ mechanism, username, password })",
 };
 
 /**

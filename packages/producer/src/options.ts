@@ -32,6 +32,7 @@ import {
   resolveCompressionName,
 } from "./option-values.js";
 import { PRESETS, type PresetName, type PresetValues } from "./presets.js";
+import { parseSasl, type ResolvedSasl, type SaslOptions } from "./sasl/sasl-option.js";
 import type { TransportConnector } from "./transport/transport.js";
 import type { GatewayToken, WebSocketConstructor } from "./transport/websocket.js";
 
@@ -67,6 +68,8 @@ export interface ProducerOptions {
   webSocket?: WebSocketConstructor | undefined;
   /** The gateway token (or a function that returns one per connect) for ws:// / wss:// URLs. */
   gatewayToken?: GatewayToken | undefined;
+  /** SASL authentication of every broker connection: { mechanism, username, password }. */
+  sasl?: SaslOptions | undefined;
 }
 
 /** The Kafka-style names `resolveOptions` also accepts (kafka-keys.ts), typed for editors. */
@@ -136,6 +139,8 @@ export interface ResolvedOptions {
   readonly webSocket: WebSocketConstructor | undefined;
   /** A string token is kept inside a function, so printing the options cannot show it. */
   readonly gatewayToken: (() => string | Promise<string>) | undefined;
+  /** The password is kept inside a function, like the gateway token. */
+  readonly sasl: ResolvedSasl | undefined;
 }
 
 /** The largest delay a timer can take everywhere (setTimeout fires at once beyond int32). */
@@ -167,6 +172,7 @@ const OPTION_PARSERS = {
   partitioner: parsePartitioner,
   webSocket: parseWebSocket,
   gatewayToken: parseGatewayToken,
+  sasl: parseSasl,
 } satisfies { [name in keyof ProducerOptions]-?: Parser };
 
 type Parser = (raw: unknown, key: string, loose: boolean, factor?: number) => unknown;
@@ -306,6 +312,7 @@ export function resolveOptions(
     partitioner: pick<"default">("partitioner").value,
     webSocket: given.get("webSocket")?.value as WebSocketConstructor | undefined,
     gatewayToken: given.get("gatewayToken")?.value as (() => string | Promise<string>) | undefined,
+    sasl: given.get("sasl")?.value as ResolvedSasl | undefined,
   });
 }
 
@@ -396,7 +403,7 @@ function collect(input: Readonly<Record<string, unknown>>): Map<OptionName, Give
 }
 
 /** Keys whose values are likely secrets (sasl.jaas.config, a token under another name, …). */
-const SECRET_KEY = /tok(?:e)?n|secret|passw|jwt|jaas|credential|auth|bearer/i;
+const SECRET_KEY = /tok(?:e)?n|secret|passw|jwt|jaas|credential|auth|bearer|sasl/i;
 
 /** An unknown or unsupported key; its value is not shown when it may be a secret. */
 function refuseKey(key: string, rule: string, raw: unknown, secret: boolean): ProducerError {

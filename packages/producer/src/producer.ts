@@ -7,7 +7,8 @@ import {
   type ProducerBatch,
   type QueuedRecord,
 } from "./batch.js";
-import { Cluster } from "./cluster.js";
+import { type BootstrapAddress, formatBrokerAddress } from "./broker-address.js";
+import { Cluster, type ClusterOptions } from "./cluster.js";
 import { ProducerError, ProducerErrorCode } from "./errors.js";
 import { IdempotenceState } from "./idempotence.js";
 import {
@@ -19,6 +20,7 @@ import {
 } from "./options.js";
 import { choosePartition, StickyPartitioner } from "./partitioner.js";
 import { type DeliveryCallback, DeliveryReceipt, type RecordMetadata } from "./receipt.js";
+import type { SaslAuthenticatorFactory } from "./sasl/sasl-option.js";
 import { Sender } from "./sender.js";
 import { ProducerStats, type ProducerStatsSnapshot, type StatsListener } from "./stats.js";
 import type { TransportConnector } from "./transport/transport.js";
@@ -62,8 +64,16 @@ export function createProducerWith(
   defaultConnector: TransportConnector | undefined,
   options: ProducerOptions | Record<string, unknown>,
   loadCodec?: (name: string) => Promise<CompressionCodec>,
+  saslAuthenticator?: SaslAuthenticatorFactory,
 ): Producer {
   const resolved = resolveOptions(options);
+  const sasl = resolved.sasl;
+  if (sasl !== undefined && saslAuthenticator === undefined) {
+    throw new ProducerError(
+      ProducerErrorCode.InvalidArgument,
+      "sasl: this entry (the browser one) has no SASL: a page should never hold Kafka credentials; the gateway (tributary-proxy) authenticates to Kafka with its own, and admits the page with a gateway token",
+    );
+  }
   let codec: CompressionCodec | Promise<CompressionCodec> | undefined = resolved.compression.codec;
   if (resolved.compression.id !== 0 && codec === undefined) {
     if (loadCodec === undefined) requireCodec(resolved);
@@ -78,7 +88,11 @@ export function createProducerWith(
       "transport: this runtime has no default transport; pass one (e.g. a WebSocket gateway connector)",
     );
   }
-  return new KafkaProducer(resolved, connector, codec);
+  const authenticate =
+    sasl === undefined || saslAuthenticator === undefined
+      ? undefined
+      : (address: BootstrapAddress) => saslAuthenticator(sasl, formatBrokerAddress(address));
+  return new KafkaProducer(resolved, connector, codec, authenticate);
 }
 
 /** The WebSocket transport for gateway URLs in bootstrap, with the webSocket and gatewayToken options. */
@@ -138,6 +152,7 @@ class KafkaProducer implements Producer {
     options: ResolvedOptions,
     connector: TransportConnector,
     codec: CompressionCodec | Promise<CompressionCodec> | undefined,
+    authenticate: ClusterOptions["authenticate"],
   ) {
     this.options = options;
     const o = options;
@@ -156,6 +171,7 @@ class KafkaProducer implements Producer {
       allowAutoTopicCreation: o.allowAutoTopicCreation,
       retryBackoffMs: o.retryBackoffMs,
       retryBackoffMaxMs: o.retryBackoffMaxMs,
+      authenticate,
       onConnectionLost: () => {
         this.#waiting.refreshSoon();
         this.#sender.wake();

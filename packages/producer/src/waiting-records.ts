@@ -110,6 +110,12 @@ export class WaitingRecords {
       this.#failures = 0;
       this.#lastError = undefined;
     } catch (err) {
+      if (err instanceof ProducerError && err.code === ProducerErrorCode.AuthenticationFailed) {
+        // The same credentials will be refused again: fail what waits now, not after maxBlockMs.
+        this.#inProgress = false;
+        this.#failAll(err);
+        return;
+      }
       refusal = gatewayRefusalOf(err);
       askAgainNow = refusal?.topic !== undefined && topics.has(refusal.topic);
       if (!askAgainNow) {
@@ -154,6 +160,12 @@ export class WaitingRecords {
     this.#cluster.metadata.topics.delete(topic);
     for (const e of entries) this.#hooks.fail(e, refusal);
     this.#hooks.refused(topic, refusal);
+  }
+
+  #failAll(error: ProducerError): void {
+    const all = [...this.#byTopic.values()].flat();
+    this.#byTopic.clear();
+    for (const e of all) this.#hooks.fail(e, error);
   }
 
   #release(now: number): void {

@@ -17,10 +17,11 @@
 import type { ProducerOptions } from "./options.js";
 import type { Producer } from "./producer.js";
 import { createProducerWith } from "./producer.js";
+import { saslAuthenticator } from "./sasl/authenticate.js";
 import { workerdTcp } from "./transport/workerd-tcp.js";
 
 export function createProducer(options: ProducerOptions | Record<string, unknown>): Producer {
-  return createProducerWith(workerdTcp, options);
+  return createProducerWith(workerdTcp, options, undefined, saslAuthenticator);
 }
 
 export * from "./exports.js";

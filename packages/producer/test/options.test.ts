@@ -64,6 +64,7 @@ describe("resolveOptions: defaults", () => {
       partitioner: "default",
       webSocket: undefined,
       gatewayToken: undefined,
+      sasl: undefined,
     });
   });
 
