@@ -12,13 +12,21 @@ interface Utf8Decoder {
 }
 interface TextGlobals {
   TextEncoder: new () => Utf8Encoder;
-  TextDecoder: new (label: string, options: { fatal: boolean }) => Utf8Decoder;
+  TextDecoder: new (label: string, options: { fatal: boolean; ignoreBOM: boolean }) => Utf8Decoder;
 }
 
 const globals = globalThis as unknown as TextGlobals;
 export const utf8Encoder: Utf8Encoder = new globals.TextEncoder();
-/** Strict: invalid UTF-8 from the wire is an error, not silently replaced. */
-export const utf8Decoder: Utf8Decoder = new globals.TextDecoder("utf-8", { fatal: true });
+/**
+ * Strict: invalid UTF-8 from the wire is an error, not silently replaced. ignoreBOM keeps a
+ * leading U+FEFF as a character: by default the decoder drops it as a byte-order mark, so a
+ * string that starts with one (a header key, say) came back one character short, where Java's
+ * decoding keeps it (found by the record-batch property test).
+ */
+export const utf8Decoder: Utf8Decoder = new globals.TextDecoder("utf-8", {
+  fatal: true,
+  ignoreBOM: true,
+});
 
 /** Exact UTF-8 byte length of a JS string, without encoding it. */
 export function utf8Length(s: string): number {

@@ -37,6 +37,14 @@ describe("Reader and MessageReader", () => {
 });
 
 describe("Reader reads what Kafka writes", () => {
+  it("a string that starts with U+FEFF keeps it (a decoder drops it as a byte-order mark by default)", () => {
+    const text = "\uFEFFkey";
+    const bytes = new Writer().string(text).compactString(text).finish();
+    const r = new Reader(bytes);
+    assert.equal(r.string(), text);
+    assert.equal(r.compactString(), text);
+  });
+
   it("fixed-width integers", () => {
     const r = reader("7f80" + "fffe" + "ffffffff" + "deadbeef" + "8000000000000000");
     assert.equal(r.int8(), 127);

@@ -33,7 +33,7 @@ const GS2_HEADER = "n,,";
 const CHANNEL_BINDING = btoa(GS2_HEADER);
 
 const utf8 = new TextEncoder();
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 type State = "initial" | "awaiting-server-first" | "awaiting-server-final" | "complete" | "failed";
 
