@@ -119,25 +119,6 @@ async function produceFireAndForget(
   await p.flush();
 }
 
-async function produceAwaitEach(
-  p: Producer,
-  topic: string,
-  n: number,
-  messages: ProducerMessage[],
-  out: Outcomes,
-): Promise<void> {
-  const m = messages.length;
-  for (let i = 0; i < n; i++) {
-    out.sentAt[i] = performance.now();
-    try {
-      await p.produceAsync(topic, messages[i % m]!);
-      out.done(i, undefined);
-    } catch (err) {
-      out.done(i, asCoded(err));
-    }
-  }
-}
-
 async function produceInFlight(
   p: Producer,
   topic: string,
@@ -185,7 +166,8 @@ async function runForm(
     case "fire-and-forget":
       return produceFireAndForget(p, spec.topic, n, messages, room);
     case "await-each":
-      return produceAwaitEach(p, spec.topic, n, messages, out);
+      // One outstanding produceAsync() at a time: the in-flight form with a limit of one.
+      return produceInFlight(p, spec.topic, n, messages, out, 1);
     case "in-flight":
       return produceInFlight(p, spec.topic, n, messages, out, spec.inFlightLimit);
   }
