@@ -116,7 +116,7 @@ async function main() {
   const env = { ...process.env };
   if (!noKafka) {
     step(
-      "start Apache Kafka (single node, 127.0.0.1:9092, SASL on 9094; first run downloads jars)",
+      "start Apache Kafka (single node, 127.0.0.1:9092; SASL 9094, SSL 9095, SASL_SSL 9096; first run downloads jars)",
     );
     cluster = await import("./kafka/cluster.mjs");
     try {
@@ -126,7 +126,12 @@ async function main() {
       const r = await cluster.start({ nodes: 1, sasl: true, quiet: false });
       weStarted = !r.alreadyRunning;
       env.KAFKA_BOOTSTRAP = r.bootstrap;
+      // SASL_PLAINTEXT, SSL and SASL_SSL listeners, and the throw-away CA their certificate
+      // chains to (made by this start): the SASL, TLS and gateway-credential tests use them.
       if (r.saslBootstrap !== undefined) env.KAFKA_SASL_BOOTSTRAP = r.saslBootstrap;
+      if (r.sslBootstrap !== undefined) env.KAFKA_SSL_BOOTSTRAP = r.sslBootstrap;
+      if (r.saslSslBootstrap !== undefined) env.KAFKA_SASL_SSL_BOOTSTRAP = r.saslSslBootstrap;
+      if (r.caFile !== undefined) env.KAFKA_TLS_CA_FILE = r.caFile;
     } catch (err) {
       console.error("[test] FAILED: Kafka did not start:", err);
       return 1;

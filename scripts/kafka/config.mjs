@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { nodeDir } from "./paths.mjs";
+import { tlsFiles } from "./tls.mjs";
 
 /**
  * @typedef {object} NodeSpec
@@ -10,6 +11,8 @@ import { nodeDir } from "./paths.mjs";
  * @property {number} brokerPort    PLAINTEXT listener
  * @property {number} controllerPort CONTROLLER listener
  * @property {number} saslPort      SASL_PLAINTEXT listener (opened only with sasl)
+ * @property {number} sslPort       SSL listener, TLS without SASL (opened only with sasl)
+ * @property {number} saslSslPort   SASL_SSL listener, SASL over TLS (opened only with sasl)
  * @property {string} dir           .kafka/<cluster>/node-<id>
  */
 
@@ -25,13 +28,16 @@ import { nodeDir } from "./paths.mjs";
 export const SASL_USERS = Object.freeze([
   { name: "alice", password: "alice-secret" },
   { name: "bob", password: "bob-secret" },
+  // The gateway's own upstream user. Its password doubles as a canary: the gateway tests check
+  // it never shows in the gateway's logs or metrics, nor in the broker's log.
+  { name: "gateway", password: "gw-canary-Q4mT8zR2" },
 ]);
 export const SASL_MECHANISMS = Object.freeze(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]);
 
 const HOST = "127.0.0.1";
 
 /**
- * The fixed layout of the single node (9092..9094) or the three-node cluster (19092.., +100 per node).
+ * The fixed layout of the single node (9092..9096) or the three-node cluster (19092.., +100 per node).
  * @param {1 | 3} size
  * @returns {ClusterSpec}
  */
@@ -48,6 +54,8 @@ export function clusterSpec(size) {
       brokerPort: p,
       controllerPort: p + 1,
       saslPort: p + 2,
+      sslPort: p + 3,
+      saslSslPort: p + 4,
       dir: nodeDir(name, id),
     });
   }
@@ -55,11 +63,33 @@ export function clusterSpec(size) {
 }
 
 /**
+ * Bootstrap servers of one listener: PLAINTEXT (false, the default), SASL_PLAINTEXT (true), or
+ * by name.
  * @param {ClusterSpec} cluster
+ * @param {boolean | "PLAINTEXT" | "SASL_PLAINTEXT" | "SSL" | "SASL_SSL"} listener
+ */
+export function bootstrapOf(cluster, listener = false) {
+  const name = listener === true ? "SASL_PLAINTEXT" : listener === false ? "PLAINTEXT" : listener;
+  /** @param {NodeSpec} n */
+  const portOf = (n) =>
+    ({
+      PLAINTEXT: n.brokerPort,
+      SASL_PLAINTEXT: n.saslPort,
+      SSL: n.sslPort,
+      SASL_SSL: n.saslSslPort,
+    })[name];
+  return cluster.nodes.map((n) => `${HOST}:${portOf(n)}`).join(",");
+}
+
+/**
+ * The ports a node opens for clients: PLAINTEXT, plus SASL_PLAINTEXT, SSL and SASL_SSL with sasl.
+ * @param {NodeSpec} node
  * @param {boolean} sasl
  */
-export function bootstrapOf(cluster, sasl = false) {
-  return cluster.nodes.map((n) => `${HOST}:${sasl ? n.saslPort : n.brokerPort}`).join(",");
+export function clientPorts(node, sasl) {
+  return sasl
+    ? [node.brokerPort, node.saslPort, node.sslPort, node.saslSslPort]
+    : [node.brokerPort];
 }
 
 /** @param {NodeSpec} node */
@@ -117,8 +147,14 @@ export function serverProperties(cluster, node, sasl) {
   ];
   const advertised = [`PLAINTEXT://${HOST}:${node.brokerPort}`];
   if (sasl) {
-    listeners.push(`SASL_PLAINTEXT://${HOST}:${node.saslPort}`);
-    advertised.push(`SASL_PLAINTEXT://${HOST}:${node.saslPort}`);
+    for (const [name, port] of /** @type {const} */ ([
+      ["SASL_PLAINTEXT", node.saslPort],
+      ["SSL", node.sslPort],
+      ["SASL_SSL", node.saslSslPort],
+    ])) {
+      listeners.push(`${name}://${HOST}:${port}`);
+      advertised.push(`${name}://${HOST}:${port}`);
+    }
   }
   /** @type {Array<[string, string | number | boolean]>} */
   const entries = [
@@ -131,7 +167,7 @@ export function serverProperties(cluster, node, sasl) {
     ["inter.broker.listener.name", "PLAINTEXT"],
     [
       "listener.security.protocol.map",
-      "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+      "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL",
     ],
     ["log.dirs", nodeFiles(node).data],
     ["num.partitions", 1],
@@ -153,20 +189,29 @@ export function serverProperties(cluster, node, sasl) {
   }
   if (sasl) {
     const plainUsers = SASL_USERS.map((u) => `user_${u.name}="${u.password}"`).join(" ");
+    entries.push(["sasl.enabled.mechanisms", SASL_MECHANISMS.join(",")]);
+    // JAAS per listener and mechanism (KIP-103): the same users on SASL_PLAINTEXT and SASL_SSL.
+    for (const listener of ["sasl_plaintext", "sasl_ssl"]) {
+      entries.push(
+        [
+          `listener.name.${listener}.plain.sasl.jaas.config`,
+          `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+        ],
+        [
+          `listener.name.${listener}.scram-sha-256.sasl.jaas.config`,
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+        ],
+        [
+          `listener.name.${listener}.scram-sha-512.sasl.jaas.config`,
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+        ],
+      );
+    }
+    // SSL and SASL_SSL present the broker certificate from a PEM keystore (KIP-651); no client
+    // certificates are asked for (ssl.client.auth defaults to none).
     entries.push(
-      ["sasl.enabled.mechanisms", SASL_MECHANISMS.join(",")],
-      [
-        "listener.name.sasl_plaintext.plain.sasl.jaas.config",
-        `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
-      ],
-      [
-        "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
-        "org.apache.kafka.common.security.scram.ScramLoginModule required;",
-      ],
-      [
-        "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
-        "org.apache.kafka.common.security.scram.ScramLoginModule required;",
-      ],
+      ["ssl.keystore.type", "PEM"],
+      ["ssl.keystore.location", tlsFiles(cluster.name).keystore],
     );
   }
   return toProperties(entries);

@@ -5,6 +5,7 @@ import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
 import {
   bootstrapOf,
   brokerLog4j,
+  clientPorts,
   clusterSpec,
   nodeFiles,
   randomClusterId,
@@ -19,13 +20,15 @@ import { clusterDir, KAFKA_VERSION } from "./paths.mjs";
 import { isAlive, portOpen, sleep, tail } from "./process.mjs";
 import { clusterStatus, stateFile } from "./status.mjs";
 import { stop } from "./stop.mjs";
+import { makeTlsMaterial, tlsFiles } from "./tls.mjs";
 
 const READY_TIMEOUT_MS = 120_000;
 
 /**
  * @typedef {object} StartOptions
  * @property {1 | 3 | undefined} [nodes] 1 (default): 127.0.0.1:9092; 3: 127.0.0.1:19092,19192,19292
- * @property {boolean | undefined} [sasl] also open a SASL_PLAINTEXT listener (9094, or 19094/19194/19294)
+ * @property {boolean | undefined} [sasl] also open SASL_PLAINTEXT (9094), SSL (9095) and SASL_SSL (9096)
+ *   listeners (cluster: 19094.., +100 per node), with a fresh throw-away CA and broker certificate
  * @property {boolean | undefined} [quiet] print nothing (errors are still thrown)
  * @property {number | undefined} [timeoutMs] how long to wait for the broker ports (default 120000)
  */
@@ -35,6 +38,9 @@ const READY_TIMEOUT_MS = 120_000;
  * @property {boolean} alreadyRunning true when a matching cluster was already up and nothing was started
  * @property {string} bootstrap PLAINTEXT bootstrap servers, e.g. "127.0.0.1:9092"
  * @property {string | undefined} saslBootstrap SASL_PLAINTEXT bootstrap servers when sasl is on
+ * @property {string | undefined} sslBootstrap SSL (TLS, no SASL) bootstrap servers when sasl is on
+ * @property {string | undefined} saslSslBootstrap SASL_SSL bootstrap servers when sasl is on
+ * @property {string | undefined} caFile the CA certificate (PEM) the SSL listeners' certificate chains to
  * @property {string} clusterId
  * @property {Array<{ id: number, pid: number | undefined, serverLog: string }>} nodes
  */
@@ -86,6 +92,8 @@ export async function start({
     ...(n.brokerOpen ? [n.node.brokerPort] : []),
     ...(n.controllerOpen ? [n.node.controllerPort] : []),
     ...(sasl && n.saslOpen ? [n.node.saslPort] : []),
+    ...(sasl && n.sslOpen ? [n.node.sslPort] : []),
+    ...(sasl && n.saslSslOpen ? [n.node.saslSslPort] : []),
   ]);
   if (busy.length > 0) {
     throw new Error(
@@ -98,6 +106,7 @@ export async function start({
   const clusterId = randomClusterId();
   rmSync(stateFile(spec), { force: true });
   mkdirSync(clusterDir(spec.name), { recursive: true });
+  if (sasl) makeTlsMaterial(spec.name);
   for (const node of spec.nodes) writeNodeFiles(spec, node, sasl);
   await Promise.all(spec.nodes.map((node) => format(node, clusterId, sasl)));
 
@@ -120,7 +129,9 @@ export async function start({
   );
   spec.nodes.forEach((node, i) => {
     let line = `  node ${node.id}: pid ${pids[i]}, broker 127.0.0.1:${node.brokerPort}, controller 127.0.0.1:${node.controllerPort}`;
-    if (sasl) line += `, sasl 127.0.0.1:${node.saslPort}`;
+    if (sasl) {
+      line += `, sasl ${node.saslPort}, ssl ${node.sslPort}, sasl_ssl ${node.saslSslPort}`;
+    }
     log(line);
     log(`          log ${nodeFiles(node).serverLog}`);
   });
@@ -129,7 +140,10 @@ export async function start({
     log(
       `  sasl bootstrap: ${bootstrapOf(spec, true)} (SASL_PLAINTEXT; ${SASL_MECHANISMS.join(", ")})`,
     );
+    log(`  ssl bootstrap: ${bootstrapOf(spec, "SSL")} (TLS only)`);
+    log(`  sasl_ssl bootstrap: ${bootstrapOf(spec, "SASL_SSL")} (SASL over TLS)`);
     log(`  users: ${SASL_USERS.map((u) => `${u.name}/${u.password}`).join(", ")}`);
+    log(`  CA certificate (trust it for ssl/sasl_ssl): ${tlsFiles(spec.name).ca}`);
   }
   log(`Stop it with: ${stopHint}`);
   return result(spec, sasl, clusterId, false, pids);
@@ -148,6 +162,9 @@ function result(spec, sasl, clusterId, alreadyRunning, pids) {
     alreadyRunning,
     bootstrap: bootstrapOf(spec),
     saslBootstrap: sasl ? bootstrapOf(spec, true) : undefined,
+    sslBootstrap: sasl ? bootstrapOf(spec, "SSL") : undefined,
+    saslSslBootstrap: sasl ? bootstrapOf(spec, "SASL_SSL") : undefined,
+    caFile: sasl ? tlsFiles(spec.name).ca : undefined,
     clusterId,
     nodes: spec.nodes.map((node, i) => ({
       id: node.id,
@@ -254,7 +271,7 @@ async function waitUntilReady(spec, sasl, timeoutMs, log, pids) {
         `${spec.name} node ${dead.map((n) => n.id).join(", ")} exited during start-up.\n${logTails(dead)}`,
       );
     }
-    const ports = spec.nodes.flatMap((n) => (sasl ? [n.brokerPort, n.saslPort] : [n.brokerPort]));
+    const ports = spec.nodes.flatMap((n) => clientPorts(n, sasl));
     const open = await Promise.all(ports.map((p) => portOpen(p, "127.0.0.1", 500)));
     if (open.every(Boolean)) return;
     const waited = Date.now() - began;

@@ -21,6 +21,8 @@ import { isAlive, isOurBroker, portOpen, readPid } from "./process.mjs";
  * @property {boolean} brokerOpen the PLAINTEXT broker port accepts connections
  * @property {boolean} controllerOpen
  * @property {boolean} saslOpen
+ * @property {boolean} sslOpen
+ * @property {boolean} saslSslOpen
  */
 
 /**
@@ -57,12 +59,14 @@ export async function nodeStatus(node) {
   const files = nodeFiles(node);
   const pid = readPid(files.pid);
   const running = pid !== undefined && isAlive(pid) && isOurBroker(pid, files.properties);
-  const [brokerOpen, controllerOpen, saslOpen] = await Promise.all([
+  const [brokerOpen, controllerOpen, saslOpen, sslOpen, saslSslOpen] = await Promise.all([
     portOpen(node.brokerPort),
     portOpen(node.controllerPort),
     portOpen(node.saslPort),
+    portOpen(node.sslPort),
+    portOpen(node.saslSslPort),
   ]);
-  return { node, pid, running, brokerOpen, controllerOpen, saslOpen };
+  return { node, pid, running, brokerOpen, controllerOpen, saslOpen, sslOpen, saslSslOpen };
 }
 
 /**
@@ -99,7 +103,7 @@ export async function describeStatus() {
     );
     if (up > 0)
       lines.push(
-        `  bootstrap ${bootstrapOf(spec)}${state?.sasl ? `  sasl bootstrap ${bootstrapOf(spec, true)}` : ""}`,
+        `  bootstrap ${bootstrapOf(spec)}${state?.sasl ? `  sasl ${bootstrapOf(spec, true)}  ssl ${bootstrapOf(spec, "SSL")}  sasl_ssl ${bootstrapOf(spec, "SASL_SSL")}` : ""}`,
       );
     for (const n of nodes) {
       const port = (/** @type {number} */ p, /** @type {boolean} */ open) =>
@@ -109,7 +113,9 @@ export async function describeStatus() {
           ? "no pid"
           : `pid ${n.pid} ${n.running ? "alive" : isAlive(n.pid) ? "reused by another program" : "exited"}`;
       let line = `  node ${n.node.id}: ${proc}; broker ${port(n.node.brokerPort, n.brokerOpen)}; controller ${port(n.node.controllerPort, n.controllerOpen)}`;
-      if (state?.sasl || n.saslOpen) line += `; sasl ${port(n.node.saslPort, n.saslOpen)}`;
+      if (state?.sasl || n.saslOpen) {
+        line += `; sasl ${port(n.node.saslPort, n.saslOpen)}; ssl ${port(n.node.sslPort, n.sslOpen)}; sasl_ssl ${port(n.node.saslSslPort, n.saslSslOpen)}`;
+      }
       lines.push(line);
       if (n.running) lines.push(`    log ${nodeFiles(n.node).serverLog}`);
     }

@@ -51,13 +51,31 @@ test("three nodes share one voter list and replicate 3 ways with min ISR 2", () 
     assert.equal(props.get("broker.session.timeout.ms"), "4000");
     assert.match(
       props.get("listeners") ?? "",
-      new RegExp(`SASL_PLAINTEXT://127.0.0.1:${node.saslPort}$`),
+      new RegExp(`SASL_PLAINTEXT://127.0.0.1:${node.saslPort},SSL://127.0.0.1:${node.sslPort},`),
     );
   }
   assert.deepEqual(
     spec.nodes.map((n) => n.saslPort),
     [19094, 19194, 19294],
   );
+  assert.equal(bootstrapOf(spec, "SASL_SSL"), "127.0.0.1:19096,127.0.0.1:19196,127.0.0.1:19296");
+});
+
+test("with SASL the node also opens SSL and SASL_SSL, with a PEM keystore, and no client certificates", () => {
+  const spec = clusterSpec(1);
+  const props = parse(serverProperties(spec, spec.nodes[0]!, true));
+  assert.equal(
+    props.get("listeners"),
+    "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093,SASL_PLAINTEXT://127.0.0.1:9094,SSL://127.0.0.1:9095,SASL_SSL://127.0.0.1:9096",
+  );
+  assert.match(props.get("listener.security.protocol.map") ?? "", /,SSL:SSL,SASL_SSL:SASL_SSL$/);
+  assert.equal(props.get("ssl.keystore.type"), "PEM");
+  assert.match(props.get("ssl.keystore.location") ?? "", /\/\.kafka\/single\/tls\/broker-keystore\.pem$/);
+  assert.equal(props.has("ssl.client.auth"), false);
+  assert.equal(bootstrapOf(spec, "SSL"), "127.0.0.1:9095");
+  const plain = parse(serverProperties(spec, spec.nodes[0]!, false));
+  assert.equal(plain.get("listeners"), "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093");
+  assert.equal(plain.has("ssl.keystore.location"), false);
 });
 
 test("SASL enables PLAIN and both SCRAMs for the documented users", () => {
@@ -66,7 +84,12 @@ test("SASL enables PLAIN and both SCRAMs for the documented users", () => {
   assert.equal(props.get("sasl.enabled.mechanisms"), "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
   assert.match(
     props.get("listener.name.sasl_plaintext.plain.sasl.jaas.config") ?? "",
-    /PlainLoginModule required user_alice="alice-secret" user_bob="bob-secret";$/,
+    /PlainLoginModule required user_alice="alice-secret" user_bob="bob-secret" user_gateway="[^"]+";$/,
+  );
+  // SASL_SSL knows the same users as SASL_PLAINTEXT.
+  assert.equal(
+    props.get("listener.name.sasl_ssl.plain.sasl.jaas.config"),
+    props.get("listener.name.sasl_plaintext.plain.sasl.jaas.config"),
   );
   assert.deepEqual(scramFormatArgs().slice(0, 2), [
     "--add-scram",
