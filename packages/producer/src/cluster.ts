@@ -3,7 +3,7 @@ import { type BootstrapAddress, formatBrokerAddress, gatewayUrlOf } from "./brok
 import { Connection } from "./connection.js";
 import { ProducerError, ProducerErrorCode } from "./errors.js";
 import { MetadataCache } from "./metadata.js";
-import type { BrokerAddress, TransportConnector } from "./transport/transport.js";
+import type { BrokerAddress, TlsSettings, TransportConnector } from "./transport/transport.js";
 
 export interface ClusterOptions {
   /** host:port brokers, or gateway URLs (each entry with its `url`). */
@@ -12,6 +12,8 @@ export interface ClusterOptions {
   clientId: string;
   requestTimeoutMs: number;
   connectTimeoutMs: number;
+  /** TLS on every connection (the tls option); undefined: plain. */
+  tls?: TlsSettings | undefined;
   allowAutoTopicCreation: boolean;
   retryBackoffMs: number;
   retryBackoffMaxMs: number;
@@ -162,6 +164,7 @@ export class Cluster {
         clientId: o.clientId,
         requestTimeoutMs: o.requestTimeoutMs,
         connectTimeoutMs: o.connectTimeoutMs,
+        tls: o.tls,
         onClose,
         ...(o.authenticate === undefined ? {} : { authenticate: o.authenticate(address) }),
       });

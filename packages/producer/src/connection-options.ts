@@ -1,6 +1,6 @@
 import type { Connection } from "./connection.js";
 import { invalidArgument } from "./errors.js";
-import type { TransportConnector } from "./transport/transport.js";
+import type { TlsSettings, TransportConnector } from "./transport/transport.js";
 
 export interface ConnectionOptions {
   connector: TransportConnector;
@@ -8,8 +8,10 @@ export interface ConnectionOptions {
   clientId: string;
   /** How long a request may wait for its answer before the connection is given up. */
   requestTimeoutMs: number;
-  /** How long the transport may take to connect. */
+  /** How long the transport may take to connect (TLS handshake included). */
   connectTimeoutMs: number;
+  /** TLS over the transport (direct TCP); undefined: none. */
+  tls?: TlsSettings | undefined;
   /** Sent in ApiVersions v3+ (KIP-511). Default "tributary". */
   clientSoftwareName?: string | undefined;
   /** Sent in ApiVersions v3+ (KIP-511). Default "0.1.0". */

@@ -110,6 +110,7 @@ export class Connection {
       conn.#transport = await options.connector.connect(address, conn.#handlers(), {
         timeoutMs: options.connectTimeoutMs,
         signal,
+        tls: options.tls,
       });
       conn.#writer.attach(conn.#transport);
     } catch (err) {

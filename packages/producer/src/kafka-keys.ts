@@ -65,11 +65,16 @@ export const KAFKA_KEYS: { readonly [key: string]: KafkaKey } = {
   "compression.codec": { option: "compression" },
 };
 
+const SASL_TOGETHER =
+  "is not read: give the mechanism, user and password together as the sasl option ({ mechanism, username, password })";
+const TLS_CA = "is not read: pass the CA certificates' PEM text as tls.ca ({ tls: { ca } })";
+
 /**
  * Kafka-style keys that common configurations carry but that have no meaning here. They are
  * refused like any unknown key — a setting is never dropped silently — but with the reason and
  * what to do instead.
  */
+
 export const UNSUPPORTED_KAFKA_KEYS: { readonly [key: string]: string } = {
   "key.serializer":
     "has no equivalent: keys and values are strings (sent as UTF-8) or Uint8Array; serialize before produce()",
@@ -82,13 +87,20 @@ export const UNSUPPORTED_KAFKA_KEYS: { readonly [key: string]: string } = {
   "transactional.id": "is not supported: Tributary has no transactions (idempotence is supported)",
   "partitioner.class": 'is not supported: the partitioner option takes "default" only for now',
   "security.protocol":
-    "is not supported yet (no TLS option so far; SASL over plaintext is the sasl option)",
-  "sasl.mechanism":
-    "is not read: give the mechanism, user and password together as the sasl option ({ mechanism, username, password })",
-  "sasl.mechanisms":
-    "is not read: give the mechanism, user and password together as the sasl option ({ mechanism, username, password })",
-  "sasl.jaas.config":
-    "is not read: give the mechanism, user and password together as the sasl option ({ mechanism, username, password })",
+    "is not read: SSL is the tls option (true, or { ca, servername }), SASL_PLAINTEXT the sasl option, SASL_SSL both",
+  "sasl.mechanism": SASL_TOGETHER,
+  "sasl.mechanisms": SASL_TOGETHER,
+  "sasl.jaas.config": SASL_TOGETHER,
+  "sasl.username": SASL_TOGETHER,
+  "sasl.password": SASL_TOGETHER,
+  "ssl.ca.location": TLS_CA,
+  "ssl.ca.pem": TLS_CA,
+  "ssl.truststore.location": TLS_CA,
+  "ssl.truststore.certificates": TLS_CA,
+  "ssl.endpoint.identification.algorithm":
+    "is not read: the broker's certificate is always checked against its host name; tls.servername names another host to check",
+  "enable.ssl.certificate.verification":
+    "is not read: certificates are always verified; trust a private CA with tls.ca instead",
 };
 
 /**

@@ -33,7 +33,8 @@ import {
 } from "./option-values.js";
 import { PRESETS, type PresetName, type PresetValues } from "./presets.js";
 import { parseSasl, type ResolvedSasl, type SaslOptions } from "./sasl/sasl-option.js";
-import type { TransportConnector } from "./transport/transport.js";
+import { parseTls, type TlsOptions } from "./tls-option.js";
+import type { TlsSettings, TransportConnector } from "./transport/transport.js";
 import type { GatewayToken, WebSocketConstructor } from "./transport/websocket.js";
 
 export type { CompressionCodec, CompressionName, ResolvedCompression } from "./option-values.js";
@@ -70,6 +71,11 @@ export interface ProducerOptions {
   gatewayToken?: GatewayToken | undefined;
   /** SASL authentication of every broker connection: { mechanism, username, password }. */
   sasl?: SaslOptions | undefined;
+  /**
+   * TLS on every direct TCP connection: true (the runtime's CA roots) or { ca, servername }.
+   * Certificates are always verified. Gateway URLs say it themselves: wss:// is TLS.
+   */
+  tls?: boolean | TlsOptions | undefined;
 }
 
 /** The Kafka-style names `resolveOptions` also accepts (kafka-keys.ts), typed for editors. */
@@ -141,6 +147,8 @@ export interface ResolvedOptions {
   readonly gatewayToken: (() => string | Promise<string>) | undefined;
   /** The password is kept inside a function, like the gateway token. */
   readonly sasl: ResolvedSasl | undefined;
+  /** Undefined: plain TCP. */
+  readonly tls: TlsSettings | undefined;
 }
 
 /** The largest delay a timer can take everywhere (setTimeout fires at once beyond int32). */
@@ -173,6 +181,7 @@ const OPTION_PARSERS = {
   webSocket: parseWebSocket,
   gatewayToken: parseGatewayToken,
   sasl: parseSasl,
+  tls: parseTls,
 } satisfies { [name in keyof ProducerOptions]-?: Parser };
 
 type Parser = (raw: unknown, key: string, loose: boolean, factor?: number) => unknown;
@@ -281,6 +290,14 @@ export function resolveOptions(
   const { brokers, urls } = bootstrap.value as Bootstrap;
   const transport = given.get("transport")?.value as TransportConnector | undefined;
   checkGatewayOptions(given, urls, transport);
+  const tls = given.get("tls");
+  if (tls?.value !== undefined && urls.length > 0) {
+    throw invalidArgument(
+      tls.key,
+      "applies to direct TCP connections; a gateway URL chooses TLS itself (wss://), and the gateway's own link to Kafka is set on the gateway (--upstream-tls)",
+      tls.raw,
+    );
+  }
   return Object.freeze({
     brokers,
     bootstrapUrls: urls,
@@ -313,6 +330,7 @@ export function resolveOptions(
     webSocket: given.get("webSocket")?.value as WebSocketConstructor | undefined,
     gatewayToken: given.get("gatewayToken")?.value as (() => string | Promise<string>) | undefined,
     sasl: given.get("sasl")?.value as ResolvedSasl | undefined,
+    tls: given.get("tls")?.value as TlsSettings | undefined,
   });
 }
 

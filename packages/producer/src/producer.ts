@@ -23,7 +23,7 @@ import { type DeliveryCallback, DeliveryReceipt, type RecordMetadata } from "./r
 import type { SaslAuthenticatorFactory } from "./sasl/sasl-option.js";
 import { Sender } from "./sender.js";
 import { ProducerStats, type ProducerStatsSnapshot, type StatsListener } from "./stats.js";
-import type { TransportConnector } from "./transport/transport.js";
+import type { TlsSettings, TransportConnector } from "./transport/transport.js";
 import { globalWebSocket, webSocketConnector } from "./transport/websocket.js";
 import { normalizeMessage, validateTopicName } from "./validate.js";
 import { WaitingRecords } from "./waiting-records.js";
@@ -88,11 +88,26 @@ export function createProducerWith(
       "transport: this runtime has no default transport; pass one (e.g. a WebSocket gateway connector)",
     );
   }
+  if (resolved.tls !== undefined) checkTlsSupport(connector, resolved.tls);
   const authenticate =
     sasl === undefined || saslAuthenticator === undefined
       ? undefined
       : (address: BootstrapAddress) => saslAuthenticator(sasl, formatBrokerAddress(address));
   return new KafkaProducer(resolved, connector, codec, authenticate);
+}
+
+/**
+ * TLS needs a transport that does it: one that declares checkTls (the runtimes' own TCP
+ * transports). A transport that does not would send the bytes in the clear, so it is refused.
+ */
+function checkTlsSupport(connector: TransportConnector, tls: TlsSettings): void {
+  if (connector.checkTls === undefined) {
+    throw new ProducerError(
+      ProducerErrorCode.InvalidArgument,
+      `tls: the ${connector.name} transport does not do TLS; leave transport unset for the runtime's own TCP transport, or drop tls`,
+    );
+  }
+  connector.checkTls(tls);
 }
 
 /** The WebSocket transport for gateway URLs in bootstrap, with the webSocket and gatewayToken options. */
@@ -168,6 +183,7 @@ class KafkaProducer implements Producer {
       clientId: o.clientId,
       requestTimeoutMs: o.requestTimeoutMs,
       connectTimeoutMs: o.connectTimeoutMs,
+      tls: o.tls,
       allowAutoTopicCreation: o.allowAutoTopicCreation,
       retryBackoffMs: o.retryBackoffMs,
       retryBackoffMaxMs: o.retryBackoffMaxMs,

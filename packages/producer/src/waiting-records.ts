@@ -110,8 +110,9 @@ export class WaitingRecords {
       this.#failures = 0;
       this.#lastError = undefined;
     } catch (err) {
-      if (err instanceof ProducerError && err.code === ProducerErrorCode.AuthenticationFailed) {
-        // The same credentials will be refused again: fail what waits now, not after maxBlockMs.
+      if (isSettingsRefusal(err)) {
+        // The same credentials, certificate or address will be refused again: fail what waits
+        // now, not after maxBlockMs.
         this.#inProgress = false;
         this.#failAll(err);
         return;
@@ -207,4 +208,20 @@ export class WaitingRecords {
       { retriable: true, ...(code === undefined ? {} : { kafkaCode: code }) },
     );
   }
+}
+
+/**
+ * A refusal that comes from our own settings, so no retry can end it: SASL credentials the
+ * broker refused, or a connect failure marked not retriable (a certificate the tls settings do
+ * not accept, a malformed address, a runtime permission). Java's producer treats SASL and SSL
+ * handshake failures as fatal the same way (SslAuthenticationException is an
+ * AuthenticationException). A gateway that refuses the upgrade (401 token, 403 origin, 404 path)
+ * counts too; a gatewayToken function still gets its next call for the records produced later.
+ */
+function isSettingsRefusal(err: unknown): err is ProducerError {
+  return (
+    err instanceof ProducerError &&
+    (err.code === ProducerErrorCode.AuthenticationFailed ||
+      (err.code === ProducerErrorCode.ConnectionFailed && !err.retriable))
+  );
 }

@@ -65,6 +65,7 @@ describe("resolveOptions: defaults", () => {
       webSocket: undefined,
       gatewayToken: undefined,
       sasl: undefined,
+      tls: undefined,
     });
   });
 

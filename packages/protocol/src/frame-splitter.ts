@@ -24,7 +24,10 @@ export class FrameSizeError extends ProtocolDecodeError {
 
   constructor(size: number, maxFrameBytes: number, offset: number) {
     const rule = size < 0 ? "is negative" : `exceeds maxFrameBytes ${maxFrameBytes}`;
-    super(`frame size ${size} ${rule}`, offset);
+    // A TLS listener answers a plaintext request with an alert record: content type 21, version
+    // 3.x (RFC 8446 section 5.1), which read as a size is 0x1503xxxx. Saying so saves a search.
+    const tls = size >>> 16 === 0x1503 ? " (these bytes are a TLS alert: the peer speaks TLS)" : "";
+    super(`frame size ${size} ${rule}${tls}`, offset);
     this.size = size;
     this.maxFrameBytes = maxFrameBytes;
   }

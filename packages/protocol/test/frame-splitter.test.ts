@@ -90,6 +90,20 @@ describe("FrameSplitter", () => {
     assert.throws(() => s.push(b(0xff, 0xff)), /2147483647 exceeds maxFrameBytes 104857600/);
   });
 
+  it("says so when the refused size is a TLS alert record (a plaintext client at a TLS listener)", () => {
+    // What Kafka's SSL listener sends back to a plaintext ApiVersions: alert, TLS 1.2, length 2.
+    const alert = b(0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x32);
+    assert.throws(
+      () => new FrameSplitter().push(alert),
+      /frame size 352518912 exceeds maxFrameBytes 104857600 \(these bytes are a TLS alert: the peer speaks TLS\)/,
+    );
+    // Another large size gets no such guess.
+    assert.throws(
+      () => new FrameSplitter().push(b(0x16, 0x03, 0x03, 0x00)),
+      (err: Error) => !err.message.includes("TLS"),
+    );
+  });
+
   it("refuses an invalid maxFrameBytes option", () => {
     assert.throws(() => new FrameSplitter({ maxFrameBytes: -1 }), ProtocolEncodeError);
     assert.throws(() => new FrameSplitter({ maxFrameBytes: 1.5 }), ProtocolEncodeError);

@@ -1,10 +1,12 @@
-import { connect as netConnect, type Socket } from "node:net";
+import { isIP, connect as netConnect, type Socket } from "node:net";
+import { checkServerIdentity, connect as tlsConnect } from "node:tls";
 import { formatBrokerAddress, gatewayUrlOf } from "../broker-address.js";
 import { ProducerError, ProducerErrorCode } from "../errors.js";
 import { connectFailed as failed } from "./tcp-connect.js";
 import type {
   BrokerAddress,
   ConnectOptions,
+  TlsSettings,
   Transport,
   TransportConnector,
   TransportHandlers,
@@ -25,10 +27,15 @@ import { badConnectTimeout, type Deferred, deferred } from "./transport-support.
  * - close(): end() (flushes what is buffered, then FIN); the socket is destroyed if the broker
  *   has not closed its side within CLOSE_GRACE_MS. onClose(undefined) follows.
  * - The broker ending the stream (EOF) without our close() is an error: it dropped us.
+ *
+ * With ConnectOptions.tls the same socket speaks TLS (node:tls), and connect resolves only after
+ * the handshake verified the broker's certificate chain and name.
  */
 export const nodeTcp: TransportConnector = {
   name: "tcp",
   connect: connectTcp,
+  // node:tls takes any CA list and any server name.
+  checkTls: () => undefined,
 };
 
 /** How long close() lets buffered bytes flush and the broker close its side. */
@@ -65,14 +72,12 @@ function connectTcp(
       );
       return;
     }
+    const tls = options.tls;
     let socket: Socket;
     try {
-      socket = netConnect({
-        host: address.host,
-        port: address.port,
-        noDelay: true,
-        keepAlive: true,
-      });
+      const common = { host: address.host, port: address.port, noDelay: true, keepAlive: true };
+      socket =
+        tls === undefined ? netConnect(common) : tlsConnect({ ...common, ...tlsOptions(tls) });
     } catch (err) {
       // A port out of range or a malformed host is refused synchronously.
       reject(failed(where, describeSocketError(err), err, false));
@@ -83,7 +88,10 @@ function connectTcp(
       timeoutMs,
     );
     const onAbort = () => giveUp("aborted", signal?.reason, false);
-    const onError = (err: Error) => giveUp(describeSocketError(err), err, true);
+    const onError = (err: Error) =>
+      tls === undefined
+        ? giveUp(describeSocketError(err), err, true)
+        : giveUp(describeTlsError(err), err, !isTlsRefusal(err));
     const onConnect = () => {
       cleanUp();
       resolve(new NodeTcpTransport(socket, where, handlers));
@@ -92,7 +100,7 @@ function connectTcp(
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
       socket.off("error", onError);
-      socket.off("connect", onConnect);
+      socket.off(tls === undefined ? "connect" : "secureConnect", onConnect);
     }
     function giveUp(reason: string, cause: unknown, retriable: boolean): void {
       cleanUp();
@@ -100,7 +108,9 @@ function connectTcp(
       socket.destroy();
       reject(failed(where, reason, cause, retriable));
     }
-    socket.once("connect", onConnect);
+    // A TLS socket is ready once the handshake has verified the broker, not at the TCP connect.
+    const ready = tls === undefined ? "connect" : "secureConnect";
+    socket.once(ready, onConnect);
     socket.once("error", onError);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
@@ -220,4 +230,51 @@ function describeSocketError(err: unknown): string {
     return message === "" ? code : `${code}: ${message}`;
   }
   return message;
+}
+
+/**
+ * node:tls options for our settings. Node sends no SNI for an IP address (RFC 6066 forbids it),
+ * so an IP servername is checked against the certificate without being sent.
+ */
+function tlsOptions(tls: TlsSettings) {
+  const name = tls.servername;
+  return {
+    ...(tls.ca === undefined ? {} : { ca: [...tls.ca] }),
+    ...(name === undefined || isIP(name) !== 0 ? {} : { servername: name }),
+    ...(name === undefined
+      ? {}
+      : {
+          checkServerIdentity: (_host: string, cert: Parameters<typeof checkServerIdentity>[1]) =>
+            checkServerIdentity(name, cert),
+        }),
+    rejectUnauthorized: true,
+  };
+}
+
+/**
+ * OpenSSL's verification codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE, SELF_SIGNED_CERT_IN_CHAIN,
+ * CERT_HAS_EXPIRED, …), Node's name check (ERR_TLS_CERT_ALTNAME_INVALID) and handshake
+ * refusals (ERR_SSL_*): the same settings meet the same refusal, so retrying cannot help.
+ */
+function isTlsRefusal(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    typeof code === "string" &&
+    /^(?:ERR_TLS_CERT|ERR_SSL_|UNABLE_TO_|CERT_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_|INVALID_CA|INVALID_PURPOSE)/.test(
+      code,
+    )
+  );
+}
+
+function describeTlsError(err: unknown): string {
+  const text = `TLS: ${describeSocketError(err)}`;
+  if (!isTlsRefusal(err)) {
+    // A plain listener drops a TLS hello without a word: say what that usually means.
+    return (err as { code?: unknown }).code === "ECONNRESET"
+      ? `${text} (the broker closed the connection during the TLS handshake; is this an SSL or SASL_SSL listener?)`
+      : text;
+  }
+  return /ALTNAME|HOSTNAME/.test(String((err as { code?: unknown }).code))
+    ? `${text} (the certificate is not for this host; tls.servername names the host it is for)`
+    : `${text} (is the CA that signed the broker's certificate in tls.ca?)`;
 }

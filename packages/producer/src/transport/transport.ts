@@ -11,11 +11,28 @@ export interface BrokerAddress {
   port: number;
 }
 
+/**
+ * TLS for a direct TCP connection (the producer's `tls` option, resolved). The certificate
+ * chain and the server name are always verified; there is no switch to turn that off.
+ */
+export interface TlsSettings {
+  /** PEM CA certificates to trust instead of the runtime's own roots; undefined: the runtime's. */
+  readonly ca: readonly string[] | undefined;
+  /** The name sent in SNI and checked against the certificate; undefined: the broker's host. */
+  readonly servername: string | undefined;
+}
+
 export interface ConnectOptions {
   /** Give up connecting after this long (reject with a CONNECTION_FAILED ProducerError). */
   timeoutMs: number;
   /** Aborting cancels a connect in progress. */
   signal?: AbortSignal | undefined;
+  /**
+   * Speak TLS over the connection, and resolve only once the handshake has verified the
+   * broker's certificate. A certificate the settings do not accept fails the connect with a
+   * CONNECTION_FAILED that is not retriable. Only transports with checkTls receive it.
+   */
+  tls?: TlsSettings | undefined;
 }
 
 /** Callbacks a transport calls; set once, before any data can arrive. */
@@ -41,6 +58,13 @@ export interface Transport {
 export interface TransportConnector {
   /** A short name for logs and stats: "tcp", "websocket", … */
   readonly name: string;
+  /**
+   * Present only on transports that do TLS (the runtimes' TCP ones): createProducer refuses the
+   * tls option for any other, since it would be ignored and the bytes would go in the clear. It
+   * throws INVALID_ARGUMENT for settings this runtime cannot honour (workerd cannot take a CA
+   * per connection, say).
+   */
+  checkTls?(tls: TlsSettings): void;
   connect(
     address: BrokerAddress,
     handlers: TransportHandlers,
