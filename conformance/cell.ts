@@ -9,6 +9,7 @@
  */
 import type { Producer } from "@tributary/producer";
 import { addTerm, digestTerm, recordKey, recordValue } from "./record-layout.mjs";
+import { cellName as nameOf, type SecurityName } from "./security.mjs";
 
 export const CODEC_NAMES = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
 export type CodecName = (typeof CODEC_NAMES)[number];
@@ -21,6 +22,8 @@ export type TransportName = (typeof TRANSPORT_NAMES)[number];
 export interface CellSpec {
   runtime: string;
   transport: TransportName;
+  /** An auth cell's SASL and TLS (security.mjs); undefined for the codec cells. */
+  security?: SecurityName | undefined;
   codec: CodecName;
   topic: string;
   records: number;
@@ -28,13 +31,26 @@ export interface CellSpec {
   bootstrap: string;
 }
 
+/** One way receipts failed: its code, its message, and how many receipts failed so. */
+export interface ErrorKind {
+  code: string;
+  message: string;
+  count: number;
+}
+
 export interface CellResult {
-  /** "<runtime>/<transport>/<codec>", also the `cell` header of every record. */
+  /** "<runtime>/<route>/<codec>" (security.mjs), also the `cell` header of every record. */
   cell: string;
   delivered: number;
   failed: number;
   /** The first failed receipt's code and message, or what threw; null when none failed. */
   firstError: string | null;
+  /**
+   * The distinct ways receipts failed (code and message), at most MAX_ERROR_KINDS of them; a
+   * last kind with code "…" counts the receipts that failed in yet other ways. A cell that must
+   * be refused passes only if every kind is the expected one.
+   */
+  errorKinds: ErrorKind[];
   /** From the first produce() to the last receipt settling (connecting included; close not). */
   elapsedMs: number;
   recordsPerSec: number;
@@ -55,8 +71,13 @@ const REQUEST_TIMEOUT_MS = 15_000;
 const DELIVERY_TIMEOUT_MS = 20_000;
 const CLOSE_TIMEOUT_MS = 10_000;
 
-export function cellName(spec: Pick<CellSpec, "runtime" | "transport" | "codec">): string {
-  return `${spec.runtime}/${spec.transport}/${spec.codec}`;
+/** See CellResult.errorKinds. */
+const MAX_ERROR_KINDS = 4;
+
+export function cellName(
+  spec: Pick<CellSpec, "runtime" | "transport" | "security" | "codec">,
+): string {
+  return nameOf(spec);
 }
 
 /**
@@ -81,7 +102,14 @@ export async function runCell(
       ...extraOptions,
     });
   } catch (err) {
-    return failedCell(cell, spec.records, started, `createProducer threw: ${errorText(err)}`);
+    const code = (err as { code?: unknown } | null)?.code;
+    return failedCell(
+      cell,
+      spec.records,
+      started,
+      typeof code === "string" ? code : "ERROR",
+      `createProducer threw: ${errorText(err)}`,
+    );
   }
 
   const receipts = [];
@@ -103,6 +131,7 @@ export async function runCell(
   let delivered = 0;
   let digest = 0;
   let firstError: string | null = null;
+  const kinds = new ErrorKinds();
   for (let seq = 0; seq < outcomes.length; seq++) {
     const outcome = outcomes[seq];
     const receipt = receipts[seq];
@@ -116,6 +145,7 @@ export async function runCell(
       digest = addTerm(digest, digestTerm(seq, partition, Number(offset)));
     } else if (outcome?.status === "rejected") {
       firstError ??= `${receipt?.errorCode ?? "ERROR"}: ${errorText(outcome.reason)}`;
+      kinds.add(receipt?.errorCode ?? "ERROR", receipt?.errorMessage ?? errorText(outcome.reason));
     }
   }
 
@@ -127,10 +157,32 @@ export async function runCell(
     delivered,
     failed: spec.records - delivered,
     firstError,
+    errorKinds: kinds.list(),
     elapsedMs,
     recordsPerSec: rate(delivered, elapsedMs),
     digest,
   };
+}
+
+/** Tallies failed receipts by (code, message); see CellResult.errorKinds. */
+class ErrorKinds {
+  readonly #kinds = new Map<string, ErrorKind>();
+  #others = 0;
+
+  add(code: string, message: string): void {
+    const key = `${code}\n${message}`;
+    const kind = this.#kinds.get(key);
+    if (kind !== undefined) kind.count++;
+    else if (this.#kinds.size < MAX_ERROR_KINDS) this.#kinds.set(key, { code, message, count: 1 });
+    else this.#others++;
+  }
+
+  list(): ErrorKind[] {
+    const list = [...this.#kinds.values()];
+    if (this.#others > 0)
+      list.push({ code: "…", message: "failed in yet other ways", count: this.#others });
+    return list;
+  }
 }
 
 /** Undefined once `promise` resolves; what went wrong if it rejects or outlasts `ms`. */
@@ -151,13 +203,20 @@ function settleWithin(promise: Promise<unknown>, ms: number, what: string) {
   });
 }
 
-function failedCell(cell: string, records: number, started: number, why: string): CellResult {
+function failedCell(
+  cell: string,
+  records: number,
+  started: number,
+  code: string,
+  why: string,
+): CellResult {
   const elapsedMs = Date.now() - started;
   return {
     cell,
     delivered: 0,
     failed: records,
     firstError: why,
+    errorKinds: [{ code, message: why, count: records }],
     elapsedMs,
     recordsPerSec: 0,
     digest: 0,

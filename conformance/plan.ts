@@ -11,19 +11,35 @@ import {
   TRANSPORT_NAMES,
   type TransportName,
 } from "./cell.js";
+import { LISTENERS, type ListenerName, SECURITY_NAMES, type SecurityName } from "./security.mjs";
 
 export interface PlannedCell {
   transport: TransportName;
   codec: CodecName;
+  /** An auth cell (security.mjs): over tcp, codec none. */
+  security?: SecurityName;
+}
+
+/** What the auth cells connect to and trust. */
+export interface PlanSecurity {
+  /** host:port of each of the broker's SASL and TLS listeners. */
+  bootstrap: Record<ListenerName, string>;
+  /** PEM of the CA that signed the broker's certificate. */
+  ca: string;
+  /** PEM of a CA made for this run, which signed nothing the broker has. */
+  unrelatedCa: string;
 }
 
 export interface Plan {
   /** The row label, e.g. "node20" or "workerd"; the first part of every cell name. */
   runtime: string;
   topic: string;
+  /** Records per cell; auth cells produce fewer (security.mjs recordsFor). */
   records: number;
   /** Where each transport connects: Kafka's host:port, and the gateway's ws:// URL. */
   bootstrap: { tcp: string; websocket: string };
+  /** Needed once the plan has an auth cell. */
+  security?: PlanSecurity;
   cells: PlannedCell[];
 }
 
@@ -69,6 +85,22 @@ export function parsePlan(text: string): Plan {
   if (typeof records !== "number" || !Number.isInteger(records) || records < 1) {
     throw new Error(`plan.records must be a positive integer; received ${show(records)}`);
   }
+  const planned = cells.map((c, i): PlannedCell => {
+    const cell = record(c, `plan.cells[${i}]`);
+    const transport = oneOf(cell.transport, TRANSPORT_NAMES, `plan.cells[${i}].transport`);
+    const codec = oneOf(cell.codec, CODEC_NAMES, `plan.cells[${i}].codec`);
+    if (cell.security === undefined) return { transport, codec };
+    return {
+      transport,
+      codec,
+      security: oneOf(cell.security, SECURITY_NAMES, `plan.cells[${i}].security`),
+    };
+  });
+  const security =
+    o.security === undefined ? undefined : parseSecurity(record(o.security, "plan.security"));
+  if (security === undefined && planned.some((c) => c.security !== undefined)) {
+    throw new Error("plan.security is required when a cell has a security; received none");
+  }
   return {
     runtime: text1(o.runtime, "plan.runtime"),
     topic: text1(o.topic, "plan.topic"),
@@ -77,13 +109,20 @@ export function parsePlan(text: string): Plan {
       tcp: text1(bootstrap.tcp, "plan.bootstrap.tcp"),
       websocket: text1(bootstrap.websocket, "plan.bootstrap.websocket"),
     },
-    cells: cells.map((c, i) => {
-      const cell = record(c, `plan.cells[${i}]`);
-      return {
-        transport: oneOf(cell.transport, TRANSPORT_NAMES, `plan.cells[${i}].transport`),
-        codec: oneOf(cell.codec, CODEC_NAMES, `plan.cells[${i}].codec`),
-      };
-    }),
+    ...(security === undefined ? {} : { security }),
+    cells: planned,
+  };
+}
+
+function parseSecurity(o: Record<string, unknown>): PlanSecurity {
+  const bootstrap = record(o.bootstrap, "plan.security.bootstrap");
+  const listeners = Object.keys(LISTENERS) as ListenerName[];
+  return {
+    bootstrap: Object.fromEntries(
+      listeners.map((l) => [l, text1(bootstrap[l], `plan.security.bootstrap.${l}`)]),
+    ) as Record<ListenerName, string>,
+    ca: text1(o.ca, "plan.security.ca"),
+    unrelatedCa: text1(o.unrelatedCa, "plan.security.unrelatedCa"),
   };
 }
 

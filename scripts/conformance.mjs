@@ -8,20 +8,24 @@
  *   npm run conformance -- [--records N] [--only deno,bun] [--json FILE] [--help]
  *
  * Steps: install the runtimes if needed; take Kafka from KAFKA_BOOTSTRAP or start the single
- * node; build the gateway if stale; one topic for the run; the gateway; each runtime in turn,
- * each bounded in time; one console-consumer read; the table, the JSON line. Everything it
+ * node (with --sasl); build the gateway if stale; one topic for the run; the gateway; what the
+ * auth cells need (the broker's SASL and TLS listeners, its CA, an unrelated CA); each runtime in
+ * turn, each bounded in time; one console-consumer read; the table, the JSON line. Everything it
  * started is stopped at the end, and on Ctrl-C.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cellName, landingFor } from "../conformance/security.mjs";
 import { killAllChildren } from "./conformance/children.mjs";
 import { buildChromiumPage } from "./conformance/chromium.mjs";
 import { judgeTopic } from "./conformance/judge.mjs";
-import { plannedCells, RUNTIMES } from "./conformance/matrix.mjs";
+import { acquireConformanceKafka } from "./conformance/kafka.mjs";
+import { hasAuthCells, plannedCells, RUNTIMES } from "./conformance/matrix.mjs";
 import { HELP, parseOptions } from "./conformance/options.mjs";
 import { renderTable, summaryOf } from "./conformance/report.mjs";
 import { runRow } from "./conformance/run-row.mjs";
+import { prepareSecurity } from "./conformance/security-setup.mjs";
 import {
   buildGateway,
   gatewayBuildStale,
@@ -31,7 +35,6 @@ import {
 import { matrixVerdicts } from "./conformance/verdict.mjs";
 import { runtimeVersion } from "./conformance/versions.mjs";
 import { startGateway } from "./demo/gateway.mjs";
-import { acquireKafka } from "./demo/kafka.mjs";
 import { createTopic, deleteTopic, randomTopicName } from "./kafka/helpers.mjs";
 
 const started = Date.now();
@@ -59,7 +62,11 @@ async function main() {
     return 0;
   }
   const rows = RUNTIMES.filter((r) => options.only.includes(r.id));
-  const total = rows.reduce((n, row) => n + plannedCells(row).length, 0) * options.records;
+  const total = rows.reduce(
+    (n, row) =>
+      n + plannedCells(row).reduce((m, c) => m + landingFor(c.security, options.records), 0),
+    0,
+  );
   if (total > MAX_JUDGED_RECORDS) {
     console.error(
       `conformance: ${total.toLocaleString("en-US")} records in all is more than the judge can read at once ` +
@@ -112,7 +119,7 @@ async function runMatrix(options, rows, work, cleanups, signal) {
   }
 
   step("Kafka");
-  const kafka = await acquireKafka();
+  const kafka = await acquireConformanceKafka();
   console.log(kafka.origin);
   cleanups.push(async () => {
     if (kafka.started) step("stop the Kafka this run started");
@@ -154,6 +161,22 @@ async function runMatrix(options, rows, work, cleanups, signal) {
   });
   cleanups.push(() => gateway.stop());
 
+  /** @type {import("../conformance/plan.js").PlanSecurity | undefined} */
+  let security;
+  /** Why the auth cells cannot run: then each fails with it. */
+  let authProblem;
+  if (rows.some(hasAuthCells)) {
+    step("auth cells: the broker's SASL and TLS listeners, its CA, and an unrelated CA (openssl)");
+    const prepared = await prepareSecurity({ workDir: work });
+    if ("problem" in prepared) {
+      authProblem = prepared.problem;
+      console.log(`FAIL: ${authProblem}`);
+    } else {
+      security = prepared.security;
+      for (const note of prepared.notes) console.log(note);
+    }
+  }
+
   /** @type {import("./conformance/report.mjs").RowReport[]} */
   const reports = [];
   /** @type {Map<string, import("./conformance/cell-book.mjs").CellBook>} */
@@ -171,6 +194,7 @@ async function runMatrix(options, rows, work, cleanups, signal) {
     if (signal.aborted) continue;
     step(`${row.id} (${version}): ${row.how}`);
     const rowStarted = Date.now();
+    const cells = plannedCells(row);
     const book = await runRow({
       row,
       plan: {
@@ -178,13 +202,20 @@ async function runMatrix(options, rows, work, cleanups, signal) {
         topic,
         records: options.records,
         bootstrap: { tcp: kafka.bootstrap, websocket: gateway.wsUrl },
-        cells: plannedCells(row),
+        ...(security !== undefined && hasAuthCells(row) ? { security } : {}),
+        cells: authProblem === undefined ? cells : cells.filter((c) => c.security === undefined),
       },
       gatewayUrl: gateway.url,
       pageEntry,
       work: join(work, row.id),
       signal,
     });
+    if (authProblem !== undefined) {
+      for (const c of cells) {
+        if (c.security !== undefined)
+          book.failures.set(book.name(c), `auth cells not run: ${authProblem}`);
+      }
+    }
     report.wallMs = Date.now() - rowStarted;
     report.entry = book.entry;
     report.notes = book.notes;
@@ -196,16 +227,23 @@ async function runMatrix(options, rows, work, cleanups, signal) {
   if (signal.aborted) return 130;
 
   const cells = rows.flatMap((row) =>
-    plannedCells(row).map((c) => `${row.id}/${c.transport}/${c.codec}`),
+    plannedCells(row).map((c) => ({
+      name: cellName({ runtime: row.id, ...c }),
+      // Auth cells that could not run produced nothing; their verdict says why.
+      records:
+        c.security !== undefined && authProblem !== undefined
+          ? 0
+          : landingFor(c.security, options.records),
+    })),
   );
+  const expected = cells.reduce((n, c) => n + c.records, 0);
   step(
-    `Kafka's console consumer reads ${topic} once (${(cells.length * options.records).toLocaleString("en-US")} records expected)`,
+    `Kafka's console consumer reads ${topic} once (${expected.toLocaleString("en-US")} records expected)`,
   );
   const verdict = await judgeTopic({
     topic,
     bootstrap: kafka.bootstrap,
     cells,
-    records: options.records,
     // The read stops at the topic's record count; this is only how long a stalled read waits.
     timeoutMs: 20_000,
   }).catch((err) => {

@@ -27,6 +27,10 @@ async function main(): Promise<void> {
       createProducer,
       compression: (codec) => ({ value: CODEC_OBJECTS[codec], form: "object" }),
       webSocketName: "global",
+      // No TCP in a page, so no auth cells: the gateway holds Kafka's credentials.
+      tlsOption: () => {
+        throw new Error("the browser has no auth cells");
+      },
     },
     print,
   );

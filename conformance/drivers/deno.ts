@@ -27,6 +27,7 @@ await runPlan(
     createProducer,
     compression: (codec) => ({ value: codec, form: "name" }),
     webSocketName: "global",
+    tlsOption: (ca) => ({ ca }),
   },
   print,
 );

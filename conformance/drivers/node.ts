@@ -34,6 +34,7 @@ await runPlan(
     transportOptions: (transport) =>
       transport === "websocket" && globalWebSocket === undefined ? { webSocket } : {},
     webSocketName: globalWebSocket === undefined ? "ws (package)" : "global",
+    tlsOption: (ca) => ({ ca }),
   },
   print,
 );

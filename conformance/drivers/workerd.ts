@@ -11,6 +11,11 @@
  * (https://developers.cloudflare.com/workers/runtime-apis/request/#the-request-context).
  * Codecs are passed as objects: the bundle must carry them, and lz4/zstd bring their .wasm as
  * modules compiled at load time, since workerd refuses to compile WebAssembly from bytes.
+ *
+ * Auth cells pass `tls: true`: workerd takes no CA per socket, it trusts what the Worker's
+ * network service trusts. The config runs this same Worker twice: as "conformance", whose
+ * network trusts the broker's CA, and as "untrusted", whose network trusts only a CA that
+ * signed nothing the broker has; the tls+untrusted-ca cell is sent to the second.
  */
 import { createProducer } from "@tributary/producer";
 import { CODEC_OBJECTS } from "../codec-objects.js";
@@ -31,6 +36,9 @@ export default {
         createProducer,
         compression: (codec) => ({ value: CODEC_OBJECTS[codec], form: "object" }),
         webSocketName: "global",
+        // A Worker's socket trusts what its network trusts: the orchestrator's capnp config
+        // gives each Worker service the CA its cells need (workerd-config.mjs).
+        tlsOption: () => true,
       });
       return Response.json(line);
     }

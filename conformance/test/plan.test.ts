@@ -40,6 +40,41 @@ test("parsePlan names the field and what it received", () => {
   );
 });
 
+test("parsePlan reads auth cells with the plan's security, and refuses them without it", () => {
+  const security = {
+    bootstrap: { sasl: "127.0.0.1:9094", ssl: "127.0.0.1:9095", saslSsl: "127.0.0.1:9096" },
+    ca: "-----BEGIN CERTIFICATE-----…",
+    unrelatedCa: "-----BEGIN CERTIFICATE-----…",
+  };
+  const withAuth = {
+    ...good,
+    security,
+    cells: [{ transport: "tcp", codec: "none", security: "tls+scram-sha-512" }],
+  };
+  assert.deepEqual(parsePlan(JSON.stringify(withAuth)), withAuth);
+  assert.throws(
+    () => parsePlan(JSON.stringify({ ...withAuth, security: undefined })),
+    /plan\.security is required when a cell has a security/,
+  );
+  assert.throws(
+    () =>
+      parsePlan(
+        JSON.stringify({
+          ...withAuth,
+          cells: [{ transport: "tcp", codec: "none", security: "tls+kerberos" }],
+        }),
+      ),
+    /plan\.cells\[0\]\.security must be one of plain, .*tls\+untrusted-ca; received "tls\+kerberos"/,
+  );
+  assert.throws(
+    () =>
+      parsePlan(
+        JSON.stringify({ ...withAuth, security: { ...security, bootstrap: { sasl: "x:1" } } }),
+      ),
+    /plan\.security\.bootstrap\.ssl must be a non-empty string; received undefined/,
+  );
+});
+
 test("the record layout: 16 keys, a value that names its cell and seq", () => {
   assert.equal(recordKey(0), "k-0");
   assert.equal(recordKey(17), "k-1");

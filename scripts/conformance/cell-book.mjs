@@ -9,6 +9,8 @@
 /** @typedef {import("../../conformance/plan.js").PlannedCell} PlannedCell */
 /** @typedef {import("../../conformance/plan.js").Plan} Plan */
 
+import { cellName } from "../../conformance/security.mjs";
+
 export class CellBook {
   /** @type {Map<string, CellLine>} results the driver reported, by cell name */
   lines = new Map();
@@ -28,7 +30,7 @@ export class CellBook {
 
   /** @param {PlannedCell} c */
   name(c) {
-    return `${this.plan.runtime}/${c.transport}/${c.codec}`;
+    return cellName({ runtime: this.plan.runtime, ...c });
   }
 
   /** @returns {PlannedCell[]} the planned cells with neither a result nor a failure yet */

@@ -9,6 +9,7 @@
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "@playwright/test";
+import { routeOf } from "../../conformance/security.mjs";
 import { bundleDriver } from "./bundle.mjs";
 import { CellBook } from "./cell-book.mjs";
 import { CHROMIUM, ROOT } from "./paths.mjs";
@@ -133,7 +134,7 @@ async function attempt(browser, book, run, deadline, consoleErrors) {
         const cell = book.failNext(`no result within ${(limit / 1000).toFixed(0)} s; page closed`);
         book.failPending(
           `not run: ${cell} hung before it`,
-          (c) => cell?.includes(`/${c.transport}/`) ?? false,
+          (c) => cell?.includes(`/${routeOf(c)}/`) ?? false,
         );
         return;
       }

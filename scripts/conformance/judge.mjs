@@ -2,8 +2,9 @@
 /**
  * Kafka's own console consumer is the judge: it reads the run's topic once (GetOffsetShell first
  * says how many records to expect, so the read ends as soon as it has them), and every cell is
- * checked against what landed (conformance/record-layout.mjs): exactly `records` records with
- * its `cell` header, each seq 0..records-1 once, the right key, headers and value, and the
+ * checked against what landed (conformance/record-layout.mjs): exactly its expected count of
+ * records with its `cell` header, each seq 0..count-1 once, the right key, headers and value
+ * (a cell that had to be refused expects none), and the
  * receipt digest its driver reported. Across cells, each key must sit on one partition, so
  * every runtime partitions the same way (murmur2, like the Java client).
  */
@@ -34,17 +35,29 @@ import { endOffsets } from "./end-offsets.mjs";
  */
 
 /**
- * @param {{ topic: string, bootstrap: string, cells: string[], records: number, timeoutMs: number }} options
+ * @typedef {object} ExpectedCell
+ * @property {string} name the cell's name, its records' `cell` header
+ * @property {number} records how many of its records must land (0: none may)
+ */
+
+/**
+ * @param {{ topic: string, bootstrap: string, cells: ExpectedCell[], timeoutMs: number }} options
  * @returns {Promise<Verdict>}
  */
-export async function judgeTopic({ topic, bootstrap, cells, records, timeoutMs }) {
+export async function judgeTopic({ topic, bootstrap, cells, timeoutMs }) {
   const started = Date.now();
-  const expected = cells.length * records;
-  /** @type {Map<string, { landed: number, digest: number, seen: Uint8Array, problem: string | undefined }>} */
+  const expected = cells.reduce((n, c) => n + c.records, 0);
+  /** @type {Map<string, { records: number, landed: number, digest: number, seen: Uint8Array, problem: string | undefined }>} */
   const tally = new Map(
     cells.map((c) => [
-      c,
-      { landed: 0, digest: 0, seen: new Uint8Array(records), problem: undefined },
+      c.name,
+      {
+        records: c.records,
+        landed: 0,
+        digest: 0,
+        seen: new Uint8Array(c.records),
+        problem: undefined,
+      },
     ]),
   );
   /** @type {Map<string, Set<number>>} */
@@ -87,9 +100,13 @@ export async function judgeTopic({ topic, bootstrap, cells, records, timeoutMs }
       continue;
     }
     t.landed++;
+    if (t.records === 0) {
+      t.problem ??= "a record landed, though every receipt of this cell had to fail";
+      continue;
+    }
     const seqText = r.headers[1]?.[1] ?? "";
     const seq = Number(seqText);
-    const problem = checkRecord(r, cell, seq, seqText, records);
+    const problem = checkRecord(r, cell, seq, seqText, t.records);
     if (problem !== undefined) {
       t.problem ??= problem;
       continue;
@@ -123,9 +140,9 @@ export async function judgeTopic({ topic, bootstrap, cells, records, timeoutMs }
   const out = new Map();
   for (const [cell, t] of tally) {
     let problem = t.problem;
-    if (problem === undefined && t.landed !== records) {
+    if (problem === undefined && t.landed !== t.records) {
       const missing = t.seen.indexOf(0);
-      problem = `${t.landed} of ${records} records landed${missing >= 0 ? ` (first missing seq ${missing})` : ""}`;
+      problem = `${t.landed} of ${t.records} records landed${missing >= 0 ? ` (first missing seq ${missing})` : ""}`;
     }
     out.set(cell, { landed: t.landed, digest: t.digest, problem });
   }

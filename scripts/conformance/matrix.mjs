@@ -1,8 +1,10 @@
 // @ts-check
 /**
  * The matrix: which runtimes, which transports each has, which producer entry each must get
- * from the package's `exports` conditions, and the codecs every row runs.
+ * from the package's `exports` conditions, the codecs every row runs, and the auth cells
+ * (conformance/security.mjs) every runtime with a TCP transport runs.
  */
+import { SECURITY_NAMES } from "../../conformance/security.mjs";
 
 export const CODECS = /** @type {const} */ (["none", "gzip", "snappy", "lz4", "zstd"]);
 
@@ -55,9 +57,24 @@ export const RUNTIMES = [
 ];
 
 /**
+ * Every codec over every transport of the row, then, where the row has TCP, the auth cells:
+ * SASL and TLS over TCP with no compression (the codecs are proven by the cells above).
  * @param {RuntimeRow} row
  * @returns {import("../../conformance/plan.js").PlannedCell[]}
  */
 export function plannedCells(row) {
-  return row.transports.flatMap((transport) => CODECS.map((codec) => ({ transport, codec })));
+  /** @type {import("../../conformance/plan.js").PlannedCell[]} */
+  const cells = row.transports.flatMap((transport) =>
+    CODECS.map((codec) => ({ transport, codec })),
+  );
+  if (hasAuthCells(row)) {
+    for (const security of SECURITY_NAMES)
+      cells.push({ transport: "tcp", codec: "none", security });
+  }
+  return cells;
+}
+
+/** @param {RuntimeRow} row */
+export function hasAuthCells(row) {
+  return row.transports.includes("tcp");
 }

@@ -3,11 +3,12 @@
  * Runs a driver that is a plain process (Node, Deno, Bun): the plan goes in as one argument,
  * results come back one JSON line each on stdout. Every attempt is bounded: a cell that gives no
  * result within `cellTimeoutMs` gets its process group killed, that cell fails, the rest of its
- * transport's cells are not tried (a hung transport would hang them too), and the driver starts
+ * route's cells are not tried (a hung transport would hang them too), and the driver starts
  * again for what is left, as long as the runtime's budget lasts.
  */
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { routeOf } from "../../conformance/security.mjs";
 import { CellBook } from "./cell-book.mjs";
 import { killGroup, spawnTracked, tailOf } from "./children.mjs";
 import { ROOT } from "./paths.mjs";
@@ -84,8 +85,8 @@ function attempt(run, book, deadline) {
           const cell = book.failNext(
             `no result within ${(wait / 1000).toFixed(0)} s; the ${run.plan.runtime} process was killed`,
           );
-          const transport = cell?.split("/")[1];
-          book.failPending(`not run: ${cell} hung before it`, (c) => c.transport === transport);
+          const route = cell?.split("/")[1];
+          book.failPending(`not run: ${cell} hung before it`, (c) => routeOf(c) === route);
         }
         killGroup(child);
       }, wait);

@@ -10,7 +10,8 @@ const NODE_ARGS = ["--conditions=source", "--import", "tsx", "conformance/driver
 
 /**
  * @param {string} id node20 | node26 | deno | bun
- * @param {{ kafka: string, gateway: string }} targets host:port of each, for Deno's --allow-net
+ * @param {{ kafka: string, gateway: string, listeners?: string[] }} targets host:port of each,
+ *   for Deno's --allow-net; `listeners`: the SASL and TLS listeners of the auth cells
  * @returns {{ command: string, argsFor: (plan: string) => string[] }}
  */
 export function processCommand(id, targets) {
@@ -32,12 +33,12 @@ export function processCommand(id, targets) {
           "--conditions",
           "source",
           "--sloppy-imports",
-          // Only the broker and the gateway; no read, env or other permission is needed: the
-          // static module graph, which includes import() of literal specifiers (the codec
-          // loader), loads without --allow-read
-          // (https://docs.deno.com/runtime/fundamentals/security/#key-principles), and the
-          // codecs' WASM is embedded in JS.
-          `--allow-net=${[...new Set([targets.kafka, targets.gateway])].join(",")}`,
+          // Only the broker (and its SASL and TLS listeners) and the gateway; no read, env or
+          // other permission is needed: the static module graph, which includes import() of
+          // literal specifiers (the codec loader), loads without --allow-read
+          // (https://docs.deno.com/runtime/fundamentals/security/#key-principles), the codecs'
+          // WASM is embedded in JS, and the CA arrives as text in the plan.
+          `--allow-net=${[...new Set([targets.kafka, ...(targets.listeners ?? []), targets.gateway])].join(",")}`,
           "conformance/drivers/deno.ts",
           plan,
         ],

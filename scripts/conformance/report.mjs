@@ -1,9 +1,12 @@
 // @ts-check
 /**
- * The table (rows runtime/transport, columns codecs, each cell "pass 54,321/s" or
- * "FAIL <reason>"), the failures in full below it, and the one-line JSON summary.
+ * The table (rows runtime/route, columns codecs, each cell "pass 54,321/s", "refused 12 ms" for
+ * a cell that had to be refused and was, or "FAIL <reason>"), the failures in full below it,
+ * and the one-line JSON summary. An auth row (e.g. deno/tcp+tls+scram-sha-512) has only its
+ * `none` cell.
  */
-import { CODECS } from "./matrix.mjs";
+import { routeOf } from "../../conformance/security.mjs";
+import { CODECS, plannedCells } from "./matrix.mjs";
 
 const WIDTH = 16;
 
@@ -28,19 +31,21 @@ export function renderTable({ rows, verdicts, records }) {
     out.push(`  ${r.row.id.padEnd(9)} ${r.version}  (${wall}; ${r.row.how})`);
   }
   out.push("");
-  out.push(["runtime/transport".padEnd(20), ...CODECS.map((c) => c.padEnd(WIDTH))].join(" "));
-  for (const r of rows) {
-    for (const transport of r.row.transports) {
-      const cells = CODECS.map((codec) => {
-        const v = verdicts.get(`${r.row.id}/${transport}/${codec}`);
-        if (v === undefined) return "-".padEnd(WIDTH);
-        const text = v.pass
-          ? `pass ${(v.recordsPerSec ?? 0).toLocaleString("en-US")}/s`
-          : `FAIL ${shortReason(v.reason ?? "")}`;
-        return text.slice(0, WIDTH).padEnd(WIDTH);
-      });
-      out.push([`${r.row.id}/${transport}`.padEnd(20), ...cells].join(" "));
-    }
+  const lines = rows.flatMap((r) => {
+    const routes = [...new Set(plannedCells(r.row).map((c) => routeOf(c)))];
+    return routes.map((route) => ({ runtime: r.row.id, route, label: `${r.row.id}/${route}` }));
+  });
+  const labelWidth = Math.max(20, ...lines.map((l) => l.label.length));
+  out.push(
+    ["runtime/route".padEnd(labelWidth), ...CODECS.map((c) => c.padEnd(WIDTH))].join(" ").trimEnd(),
+  );
+  for (const { runtime, route, label } of lines) {
+    const cells = CODECS.map((codec) => {
+      const v = verdicts.get(`${runtime}/${route}/${codec}`);
+      if (v === undefined) return "".padEnd(WIDTH);
+      return verdictText(v).slice(0, WIDTH).padEnd(WIDTH);
+    });
+    out.push([label.padEnd(labelWidth), ...cells].join(" ").trimEnd());
   }
   const failed = [...verdicts.values()].filter((v) => !v.pass);
   if (failed.length > 0) {
@@ -54,12 +59,21 @@ export function renderTable({ rows, verdicts, records }) {
   return out.join("\n");
 }
 
+/** @param {import("./verdict.mjs").CellVerdict} v */
+function verdictText(v) {
+  if (!v.pass) return `FAIL ${shortReason(v.reason ?? "")}`;
+  if (v.refusedInMs !== null) return `refused ${v.refusedInMs.toLocaleString("en-US")} ms`;
+  return `pass ${(v.recordsPerSec ?? 0).toLocaleString("en-US")}/s`;
+}
+
 /** The gist of a failure in a few words, for the table; the full text is listed below it. */
 function shortReason(/** @type {string} */ reason) {
   if (reason.startsWith("@tributary/producer resolved to")) return "wrong entry";
   if (reason.startsWith("not run")) return "not run";
+  if (reason.startsWith("auth cells not run")) return "no SASL/SSL";
   if (reason.includes("no result within") || reason.includes("no answer within")) return "hung";
   if (reason.startsWith("console consumer")) return "landing";
+  if (reason.includes("had to fail with")) return "not refused";
   if (reason.includes("receipts failed")) return "receipts";
   if (reason.startsWith("the page logged")) return "console err";
   if (reason.includes("digest")) return "digest";

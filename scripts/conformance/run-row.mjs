@@ -41,7 +41,12 @@ export function runRow({ row, plan, gatewayUrl, pageEntry, work, signal }) {
       });
     default: {
       const gateway = new URL(gatewayUrl).host;
-      const { command, argsFor } = processCommand(row.id, { kafka: plan.bootstrap.tcp, gateway });
+      const listeners = Object.values(plan.security?.bootstrap ?? {});
+      const { command, argsFor } = processCommand(row.id, {
+        kafka: plan.bootstrap.tcp,
+        gateway,
+        listeners,
+      });
       return runProcessDriver({ plan, command, argsFor, cellTimeoutMs, budgetMs, signal, onCell });
     }
   }
@@ -50,7 +55,7 @@ export function runRow({ row, plan, gatewayUrl, pageEntry, work, signal }) {
 /** @param {import("./cell-book.mjs").CellLine} line */
 function describeCell(line) {
   const total = line.delivered + line.failed;
-  const head = `  ${line.cell.padEnd(26)} ${line.delivered}/${total} delivered in ${(line.elapsedMs / 1000).toFixed(2)} s`;
+  const head = `  ${line.cell.padEnd(44)} ${line.delivered}/${total} delivered in ${(line.elapsedMs / 1000).toFixed(2)} s`;
   const rate = `(${line.recordsPerSec.toLocaleString("en-US")}/s)`;
   return line.firstError === null ? `${head} ${rate}` : `${head}: ${line.firstError}`;
 }

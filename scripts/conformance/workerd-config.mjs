@@ -11,6 +11,13 @@
  *   "internet" service, which allows public addresses only and refuses 127.0.0.1
  *   ("connecting to 127.0.0.1:9092 is not allowed"). Nothing else is reachable.
  * - No compatibility flags: the Worker must run without nodejs_compat.
+ * - With `trust` (a plan with auth cells), that network also trusts the broker's CA
+ *   (`tlsOptions = (trustedCertificates = [...])`): a Worker's socket takes no CA of its own, so
+ *   this is where the producer's `tls: true` gets its trust. The same Worker runs a second time
+ *   as the "untrusted" service, on its own port, whose network trusts only a CA that signed
+ *   nothing the broker has: the tls+untrusted-ca cell runs there and must be refused.
+ *   (A Worker that `inherit`s another with only globalOutbound changed would be the tidy way;
+ *   this workerd aborts on it: "inherit should have been handled earlier".)
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,37 +26,72 @@ import { join } from "node:path";
 export const COMPATIBILITY_DATE = "2026-11-01";
 
 /**
- * @param {{ dir: string, main: string, wasm: string[], port: number }} options
+ * @typedef {object} Trust
+ * @property {string} ca PEM of the broker's CA
+ * @property {string} unrelatedCa PEM of a CA that signed nothing the broker has
+ * @property {number} untrustedPort where the "untrusted" service listens
+ */
+
+/**
+ * @param {{ dir: string, main: string, wasm: string[], port: number, trust?: Trust | undefined }} options
  * @returns {string} the config file's path
  */
-export function writeWorkerdConfig({ dir, main, wasm, port }) {
+export function writeWorkerdConfig({ dir, main, wasm, port, trust }) {
   const modules = [
     `(name = ${quote(main)}, esModule = embed ${quote(main)})`,
     ...wasm.map((w) => `(name = ${quote(w)}, wasm = embed ${quote(w)})`),
+  ].join(",\n    ");
+  if (trust !== undefined) {
+    writeFileSync(join(dir, "broker-ca.pem"), trust.ca);
+    writeFileSync(join(dir, "unrelated-ca.pem"), trust.unrelatedCa);
+  }
+  /** @param {string} file */
+  const trusting = (file) => `, tlsOptions = (trustedCertificates = [embed ${quote(file)}])`;
+  const services = [
+    `(name = "conformance", worker = .conformanceWorker)`,
+    `(name = "loopback", network = (allow = ["local"]${trust ? trusting("broker-ca.pem") : ""}))`,
   ];
+  const sockets = [
+    `(name = "http", address = ${quote(`127.0.0.1:${port}`)}, http = (), service = "conformance")`,
+  ];
+  let workers = worker("conformanceWorker", modules, "loopback");
+  if (trust !== undefined) {
+    services.push(
+      `(name = "untrusted", worker = .untrustedWorker)`,
+      `(name = "loopback-untrusted", network = (allow = ["local"]${trusting("unrelated-ca.pem")}))`,
+    );
+    sockets.push(
+      `(name = "http-untrusted", address = ${quote(`127.0.0.1:${trust.untrustedPort}`)}, http = (), service = "untrusted")`,
+    );
+    workers += worker("untrustedWorker", modules, "loopback-untrusted");
+  }
   const text = `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
   services = [
-    (name = "conformance", worker = .conformanceWorker),
-    (name = "loopback", network = (allow = ["local"])),
+    ${services.join(",\n    ")},
   ],
   sockets = [
-    (name = "http", address = ${quote(`127.0.0.1:${port}`)}, http = (), service = "conformance"),
+    ${sockets.join(",\n    ")},
   ],
 );
-
-const conformanceWorker :Workerd.Worker = (
-  modules = [
-    ${modules.join(",\n    ")},
-  ],
-  compatibilityDate = ${quote(COMPATIBILITY_DATE)},
-  globalOutbound = "loopback",
-);
-`;
+${workers}`;
   const path = join(dir, "conformance.capnp");
   writeFileSync(path, text);
   return path;
+}
+
+/** @param {string} name @param {string} modules @param {string} outbound */
+function worker(name, modules, outbound) {
+  return `
+const ${name} :Workerd.Worker = (
+  modules = [
+    ${modules},
+  ],
+  compatibilityDate = ${quote(COMPATIBILITY_DATE)},
+  globalOutbound = ${quote(outbound)},
+);
+`;
 }
 
 /** @param {string} s */

@@ -3,7 +3,9 @@
  * Runs the workerd row: bundles conformance/drivers/workerd.ts into a Worker, serves it with
  * `workerd serve <config>` (workerd-config.mjs) and drives it with one HTTP request per cell.
  * A request that outlasts the cell timeout fails its cell; workerd is then restarted for what is
- * left (minus the rest of that transport, which would hang the same way).
+ * left (minus the rest of that route, which would hang the same way). A plan with auth cells
+ * also runs the Worker as a second, "untrusted" service whose network trusts only an unrelated
+ * CA (workerd-config.mjs); the cell that must meet an untrusted certificate is sent there.
  *
  * Records/s is the Worker's own measure, like every other row's. (Deployed Workers advance
  * Date.now() only on I/O, which would hide CPU time; workerd run locally does not do that,
@@ -11,6 +13,7 @@
  * workerd measured the same by Date.now() inside as by the client outside.)
  */
 import { createServer } from "node:net";
+import { routeOf, securityOf } from "../../conformance/security.mjs";
 import { bundleDriver } from "./bundle.mjs";
 import { CellBook } from "./cell-book.mjs";
 import { spawnTracked, stopChild, tailOf } from "./children.mjs";
@@ -42,13 +45,13 @@ export async function runWorkerd(run) {
   book.entry = bundle.entry;
 
   while (book.pending().length > 0 && Date.now() < deadline && !run.signal.aborted) {
-    const server = await startWorkerd(run.workDir, bundle);
+    const server = await startWorkerd(run.workDir, bundle, run.plan.security);
     if ("problem" in server) {
       book.failPending(server.problem);
       return book;
     }
     try {
-      await driveCells(server.origin, book, run, deadline, server.stderr);
+      await driveCells(server.origins, book, run, deadline, server.stderr);
     } finally {
       await stopChild(server.child);
     }
@@ -62,14 +65,27 @@ export async function runWorkerd(run) {
 }
 
 /**
- * @param {string} origin
+ * Where a cell goes: the "untrusted" service for a cell that must meet a certificate its
+ * network does not trust, else the Worker whose network trusts the broker.
+ * @param {{ main: string, untrusted: string | undefined }} origins
+ * @param {import("../../conformance/plan.js").PlannedCell} cell
+ */
+function originFor(origins, cell) {
+  if (cell.security !== undefined && securityOf(cell.security).ca === "unrelated") {
+    return origins.untrusted ?? origins.main;
+  }
+  return origins.main;
+}
+
+/**
+ * @param {{ main: string, untrusted: string | undefined }} origins
  * @param {CellBook} book
  * @param {{ plan: import("./cell-book.mjs").Plan, cellTimeoutMs: number, onCell: (line: import("./cell-book.mjs").CellLine) => void }} run
  * @param {number} deadline
  * @param {() => string} stderr
  * @returns {Promise<void>} after every cell, or after a hang (then workerd must be restarted)
  */
-async function driveCells(origin, book, run, deadline, stderr) {
+async function driveCells(origins, book, run, deadline, stderr) {
   for (const cell of book.pending()) {
     const rest = book.rest();
     const index = rest.cells.indexOf(cell);
@@ -77,7 +93,7 @@ async function driveCells(origin, book, run, deadline, stderr) {
     const timeoutMs = Math.max(1, Math.min(run.cellTimeoutMs, deadline - Date.now()));
     let response;
     try {
-      response = await fetch(`${origin}/cell`, {
+      response = await fetch(`${originFor(origins, cell)}/cell`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ plan: rest, index }),
@@ -88,7 +104,7 @@ async function driveCells(origin, book, run, deadline, stderr) {
         name,
         `no answer within ${(timeoutMs / 1000).toFixed(0)} s (${messageOf(err)}); workerd restarted`,
       );
-      book.failPending(`not run: ${name} hung before it`, (c) => c.transport === cell.transport);
+      book.failPending(`not run: ${name} hung before it`, (c) => routeOf(c) === routeOf(cell));
       return;
     }
     const text = await response.text();
@@ -103,12 +119,11 @@ async function driveCells(origin, book, run, deadline, stderr) {
     const line = JSON.parse(text);
     if (book.settle(line)) run.onCell(line);
     else book.failures.set(name, `the Worker answered for another cell: ${line.cell}`);
-    // As drivers/run-plan.ts does: a transport that delivered nothing is broken here.
-    if (line.delivered === 0) {
-      book.failPending(
-        `not run: ${name} delivered no record`,
-        (c) => c.transport === cell.transport,
-      );
+    // As run-plan.ts does: a route that delivered nothing is broken here (unless the cell
+    // had to be refused).
+    const mustBeRefused = cell.security !== undefined && securityOf(cell.security).refusal !== null;
+    if (line.delivered === 0 && !mustBeRefused) {
+      book.failPending(`not run: ${name} delivered no record`, (c) => routeOf(c) === routeOf(cell));
     }
   }
 }
@@ -116,15 +131,27 @@ async function driveCells(origin, book, run, deadline, stderr) {
 /**
  * @param {string} dir
  * @param {import("./bundle.mjs").Bundle} bundle
- * @returns {Promise<{ origin: string, child: import("node:child_process").ChildProcess, stderr: () => string } | { problem: string }>}
+ * @param {import("../../conformance/plan.js").PlanSecurity | undefined} security
+ * @returns {Promise<{ origins: { main: string, untrusted: string | undefined }, child: import("node:child_process").ChildProcess, stderr: () => string } | { problem: string }>}
  */
-async function startWorkerd(dir, bundle) {
+async function startWorkerd(dir, bundle, security) {
   const port = await freePort();
-  const config = writeWorkerdConfig({ dir, main: bundle.main, wasm: bundle.wasm, port });
+  let untrustedPort = await freePort();
+  // Two probes in a row may be handed the same port (rarely; a few tries settle it).
+  for (let i = 0; i < 5 && untrustedPort === port; i++) untrustedPort = await freePort();
+  const trust =
+    security === undefined
+      ? undefined
+      : { ca: security.ca, unrelatedCa: security.unrelatedCa, untrustedPort };
+  const config = writeWorkerdConfig({ dir, main: bundle.main, wasm: bundle.wasm, port, trust });
   const child = spawnTracked(runtimeBin("workerd"), ["serve", config], { cwd: dir });
   const stderr = tailOf(child.stderr);
   tailOf(child.stdout);
-  const origin = `http://127.0.0.1:${port}`;
+  const origins = {
+    main: `http://127.0.0.1:${port}`,
+    untrusted: trust === undefined ? undefined : `http://127.0.0.1:${trust.untrustedPort}`,
+  };
+  const waitFor = [origins.main, ...(origins.untrusted === undefined ? [] : [origins.untrusted])];
   const until = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < until) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -132,16 +159,20 @@ async function startWorkerd(dir, bundle) {
         problem: `workerd exited (${child.exitCode ?? child.signalCode}) at start:\n${stderr()}`,
       };
     }
-    const ok = await fetch(`${origin}/hello`, { signal: AbortSignal.timeout(2000) }).then(
-      (r) => r.ok,
-      () => false,
+    const answers = await Promise.all(
+      waitFor.map((origin) =>
+        fetch(`${origin}/hello`, { signal: AbortSignal.timeout(2000) }).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      ),
     );
-    if (ok) return { origin, child, stderr };
+    if (answers.every(Boolean)) return { origins, child, stderr };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stopChild(child);
   return {
-    problem: `workerd did not answer on ${origin} within ${START_TIMEOUT_MS / 1000} s:\n${stderr()}`,
+    problem: `workerd did not answer on ${waitFor.join(" and ")} within ${START_TIMEOUT_MS / 1000} s:\n${stderr()}`,
   };
 }
 

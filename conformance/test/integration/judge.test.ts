@@ -21,6 +21,8 @@ const CELLS = [
   "badvalue/tcp/none",
   "forced/tcp/none",
 ];
+/** Cells that had to be refused: none of their records may land. */
+const REFUSED = ["refused/tcp+tls+untrusted-ca/none", "leaked/tcp+tls+untrusted-ca/none"];
 let verdict: Verdict;
 let goodDigest = 0;
 
@@ -61,6 +63,7 @@ before(async () => {
       sends.push(producer.produceAsync(topic, partition === undefined ? f : { ...f, partition }));
     }
     sends.push(producer.produceAsync(topic, message("nobody/tcp/none", 0)));
+    sends.push(producer.produceAsync(topic, message("leaked/tcp+tls+untrusted-ca/none", 0)));
     await Promise.all(sends);
   } finally {
     await producer.close();
@@ -68,8 +71,10 @@ before(async () => {
   verdict = await judgeTopic({
     topic,
     bootstrap: bootstrapServers(),
-    cells: CELLS,
-    records: RECORDS,
+    cells: [
+      ...CELLS.map((name) => ({ name, records: RECORDS })),
+      ...REFUSED.map((name) => ({ name, records: 0 })),
+    ],
     timeoutMs: 3000,
   });
 });
@@ -94,11 +99,23 @@ test("the judge catches a duplicate, a missing record, a wrong key and a changed
   assert.match(verdict.cells.get("badvalue/tcp/none")?.problem ?? "", /seq 2: the value differs/);
 });
 
+test("a cell that had to be refused passes when nothing of it landed, and fails when a record did", () => {
+  assert.deepEqual(verdict.cells.get("refused/tcp+tls+untrusted-ca/none"), {
+    landed: 0,
+    digest: 0,
+    problem: undefined,
+  });
+  assert.match(
+    verdict.cells.get("leaked/tcp+tls+untrusted-ca/none")?.problem ?? "",
+    /a record landed, though every receipt of this cell had to fail/,
+  );
+});
+
 test("the judge reports records of no planned cell and a key found on two partitions", () => {
   const problems = verdict.problems.join("\n");
   assert.match(problems, /a record of no planned cell: \[\["cell","nobody\/tcp\/none"\]/);
   assert.match(problems, /key k-0 landed on partitions .*: runtimes disagree on partitioning/);
-  const onTopic = 6 * RECORDS + 1 /* dup */ - 1 /* missing */ + 1 /* stray */;
+  const onTopic = 6 * RECORDS + 1 /* dup */ - 1 /* missing */ + 1 /* stray */ + 1 /* leaked */;
   assert.match(
     problems,
     new RegExp(`the topic holds ${onTopic} records; the plan put ${6 * RECORDS} there`),

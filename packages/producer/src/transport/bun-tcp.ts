@@ -7,12 +7,14 @@ import {
   closedBeforeDrain,
   connectionLost,
   describeError,
+  describeTlsFailure,
   dialTcp,
   isArgumentError,
 } from "./tcp-connect.js";
 import type {
   BrokerAddress,
   ConnectOptions,
+  TlsSettings,
   Transport,
   TransportConnector,
   TransportHandlers,
@@ -37,10 +39,19 @@ import { type Deferred, deferred } from "./transport-support.js";
  * - The broker ending the stream (EOF) without our close() is an error: it dropped us.
  * onClose is called exactly once, never from inside write() or close() (Bun's end() runs the
  * close callback before it returns).
+ *
+ * With ConnectOptions.tls the socket speaks TLS (Bun.connect's `tls`: `ca` replaces Bun's roots,
+ * `serverName` is sent in SNI and checked, `rejectUnauthorized` set explicitly). Bun resolves
+ * Bun.connect at the TCP connect, before the handshake, and reports the verdict on the
+ * certificate only to the `handshake` callback (`authorizationError`); so the connect here
+ * waits for that callback and fails unless the handshake succeeded with no authorization
+ * error. A socket whose certificate was refused is never handed out, whatever Bun does with it.
  */
 export const bunTcp: TransportConnector = {
   name: "tcp",
   connect: connectBun,
+  // Bun's tls takes any CA list and any server name.
+  checkTls: () => undefined,
 };
 
 /** The members of a Bun socket used here (no @types: bun-types is not a dependency). */
@@ -55,6 +66,8 @@ interface BunSocket {
 interface BunSocketHandlers {
   binaryType: "uint8array";
   open(socket: BunSocket): void;
+  /** TLS only: the handshake ended; `authorizationError` is null when the certificate passed. */
+  handshake(socket: BunSocket, success: boolean, authorizationError: Error | null): void;
   data(socket: BunSocket, data: Uint8Array): void;
   drain(socket: BunSocket): void;
   end(socket: BunSocket): void;
@@ -63,11 +76,19 @@ interface BunSocketHandlers {
   connectError(socket: BunSocket, error: Error): void;
 }
 
+/** Bun's TLS options for a client socket (https://bun.com/docs/api/tcp). */
+interface BunTlsOptions {
+  ca?: string[];
+  serverName?: string;
+  rejectUnauthorized: true;
+}
+
 interface BunNet {
   connect(options: {
     hostname: string;
     port: number;
     allowHalfOpen: boolean;
+    tls?: BunTlsOptions;
     socket: BunSocketHandlers;
   }): Promise<BunSocket>;
 }
@@ -89,49 +110,103 @@ function connectBun(
   options: ConnectOptions,
 ): Promise<Transport> {
   const where = formatBrokerAddress(address);
+  const tls = options.tls;
   return dialTcp<BunTcpTransport>(
     address,
     options,
     () => {
       const bun = bunNamespace();
       // Bun binds the callbacks at connect time; the transport exists from `open` on, before
-      // any data can arrive.
+      // any data can arrive. It is handed out once `ready` resolves: at `open` for TCP, after
+      // a handshake that verified the broker for TLS. Until then a close is the connect's
+      // failure, not the transport's.
       let transport: BunTcpTransport | undefined;
       let abandoned = false;
-      const opened = bun.connect({
+      let settled = false;
+      let resolveReady!: (t: BunTcpTransport) => void;
+      let rejectReady!: (e: Error) => void;
+      const ready = new Promise<BunTcpTransport>((resolve, reject) => {
+        resolveReady = resolve;
+        rejectReady = reject;
+      });
+      // Awaited only once Bun.connect resolves; a failure before that is reported there.
+      ready.catch(() => undefined);
+      const succeed = (t: BunTcpTransport) => {
+        settled = true;
+        resolveReady(t);
+      };
+      const fail = (error: Error) => {
+        settled = true;
+        transport?.discard();
+        rejectReady(error);
+      };
+      const connecting = bun.connect({
         hostname: address.host,
         port: address.port,
         allowHalfOpen: false,
+        ...(tls === undefined ? {} : { tls: bunTlsOptions(tls) }),
         socket: {
           binaryType: "uint8array",
           open(socket) {
-            if (abandoned) socket.terminate();
-            else transport = new BunTcpTransport(socket, where, handlers);
+            if (abandoned) {
+              socket.terminate();
+              return;
+            }
+            transport = new BunTcpTransport(socket, where, handlers);
+            if (tls === undefined) succeed(transport);
+          },
+          handshake(_, success, authorizationError) {
+            if (settled || transport === undefined) return;
+            if (success && authorizationError === null) succeed(transport);
+            else fail(authorizationError ?? new Error("the TLS handshake failed"));
           },
           data: (_, data) => transport?.onData(data),
           drain: () => transport?.onDrain(),
           // With allowHalfOpen false, Bun closes the socket after the broker's FIN: `close`
           // reports it.
           end: () => undefined,
-          close: (_, error) => transport?.onSocketClose(error),
-          error: (_, error) => transport?.onSocketError(error),
-          // Present so that Bun does not also report the rejection of `opened` as unhandled.
+          close: (_, error) => {
+            if (settled) transport?.onSocketClose(error);
+            else fail(error ?? closedDuringHandshake());
+          },
+          error: (_, error) => {
+            if (settled) transport?.onSocketError(error);
+            else fail(error);
+          },
+          // Present so that Bun does not also report the rejection of `connecting` as unhandled.
           connectError: () => undefined,
         },
       });
       return {
-        opened: opened.then(() => {
+        opened: connecting.then(() => {
           if (transport === undefined) throw new Error("Bun opened the socket without `open`");
-          return transport;
+          return ready;
         }),
         abandon: () => {
           abandoned = true;
+          // A handshake that never ends must not leave its socket behind.
+          if (!settled) fail(new Error("abandoned"));
         },
         discard: (late) => late.discard(),
       };
     },
-    describeBunError,
+    tls === undefined ? describeBunError : describeTlsFailure,
   );
+}
+
+function bunTlsOptions(tls: TlsSettings): BunTlsOptions {
+  return {
+    ...(tls.ca === undefined ? {} : { ca: [...tls.ca] }),
+    ...(tls.servername === undefined ? {} : { serverName: tls.servername }),
+    // Bun's default too; said here so that no default can ever turn verification off.
+    rejectUnauthorized: true,
+  };
+}
+
+function closedDuringHandshake(): Error {
+  return Object.assign(new Error("the broker closed the connection during the TLS handshake"), {
+    code: "ECONNRESET",
+  });
 }
 
 function describeBunError(err: unknown): ConnectFailure {

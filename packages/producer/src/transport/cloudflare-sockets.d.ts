@@ -29,6 +29,12 @@ declare module "cloudflare:sockets" {
     /** Resolves when the socket has closed; rejects when it closed on an error. */
     readonly closed: Promise<void>;
     close(): Promise<void>;
+    /**
+     * Upgrades a socket opened with secureTransport "starttls" to TLS: a new Socket over the
+     * same connection, whose `opened` settles once the handshake has. (Its
+     * expectedServerHostname option is left out: workerd does not support it.)
+     */
+    startTls(): Socket;
   }
 
   function connect(address: SocketAddress | string, options?: SocketOptions): Socket;

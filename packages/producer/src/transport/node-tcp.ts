@@ -2,7 +2,7 @@ import { isIP, connect as netConnect, type Socket } from "node:net";
 import { checkServerIdentity, connect as tlsConnect } from "node:tls";
 import { formatBrokerAddress, gatewayUrlOf } from "../broker-address.js";
 import { ProducerError, ProducerErrorCode } from "../errors.js";
-import { connectFailed as failed } from "./tcp-connect.js";
+import { connectFailedOver, describeTlsFailure } from "./tcp-connect.js";
 import type {
   BrokerAddress,
   ConnectOptions,
@@ -47,7 +47,9 @@ function connectTcp(
   options: ConnectOptions,
 ): Promise<Transport> {
   const where = formatBrokerAddress(address);
-  const { timeoutMs, signal } = options;
+  const { timeoutMs, signal, tls } = options;
+  const failed = (w: string, reason: string, cause: unknown, retriable: boolean) =>
+    connectFailedOver(w, reason, cause, retriable, tls === undefined ? "TCP" : "TLS");
   return new Promise<Transport>((resolve, reject) => {
     const badTimeout = badConnectTimeout(timeoutMs);
     if (badTimeout !== undefined) {
@@ -72,7 +74,6 @@ function connectTcp(
       );
       return;
     }
-    const tls = options.tls;
     let socket: Socket;
     try {
       const common = { host: address.host, port: address.port, noDelay: true, keepAlive: true };
@@ -88,10 +89,14 @@ function connectTcp(
       timeoutMs,
     );
     const onAbort = () => giveUp("aborted", signal?.reason, false);
-    const onError = (err: Error) =>
-      tls === undefined
-        ? giveUp(describeSocketError(err), err, true)
-        : giveUp(describeTlsError(err), err, !isTlsRefusal(err));
+    const onError = (err: Error) => {
+      if (tls === undefined) {
+        giveUp(describeSocketError(err), err, true);
+        return;
+      }
+      const failure = describeTlsFailure(err);
+      giveUp(failure.reason, err, failure.retriable);
+    };
     const onConnect = () => {
       cleanUp();
       resolve(new NodeTcpTransport(socket, where, handlers));
@@ -249,32 +254,4 @@ function tlsOptions(tls: TlsSettings) {
         }),
     rejectUnauthorized: true,
   };
-}
-
-/**
- * OpenSSL's verification codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE, SELF_SIGNED_CERT_IN_CHAIN,
- * CERT_HAS_EXPIRED, …), Node's name check (ERR_TLS_CERT_ALTNAME_INVALID) and handshake
- * refusals (ERR_SSL_*): the same settings meet the same refusal, so retrying cannot help.
- */
-function isTlsRefusal(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return (
-    typeof code === "string" &&
-    /^(?:ERR_TLS_CERT|ERR_SSL_|UNABLE_TO_|CERT_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_|INVALID_CA|INVALID_PURPOSE)/.test(
-      code,
-    )
-  );
-}
-
-function describeTlsError(err: unknown): string {
-  const text = `TLS: ${describeSocketError(err)}`;
-  if (!isTlsRefusal(err)) {
-    // A plain listener drops a TLS hello without a word: say what that usually means.
-    return (err as { code?: unknown }).code === "ECONNRESET"
-      ? `${text} (the broker closed the connection during the TLS handshake; is this an SSL or SASL_SSL listener?)`
-      : text;
-  }
-  return /ALTNAME|HOSTNAME/.test(String((err as { code?: unknown }).code))
-    ? `${text} (the certificate is not for this host; tls.servername names the host it is for)`
-    : `${text} (is the CA that signed the broker's certificate in tls.ca?)`;
 }

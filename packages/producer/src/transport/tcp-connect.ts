@@ -7,6 +7,8 @@ import { badConnectTimeout } from "./transport-support.js";
  * What the TCP transports of Deno, Bun and workerd share on the way to an open socket: the
  * checks node-tcp.ts makes before it dials, and one wait for the runtime's connect bounded by
  * timeoutMs and the abort signal, failing with the same errors and retriable flags as node-tcp.
+ * With ConnectOptions.tls the wait covers the TLS handshake too, and describeTlsFailure words
+ * (and classes) what each runtime says when the broker's certificate is not accepted.
  */
 
 /** How long close() lets buffered bytes flush before the socket is torn down (as node-tcp). */
@@ -42,8 +44,11 @@ export function dialTcp<S>(
 ): Promise<S> {
   const where = formatBrokerAddress(address);
   const { timeoutMs, signal } = options;
+  const over = options.tls === undefined ? "TCP" : "TLS";
+  const failed = (reason: string, cause: unknown, retriable: boolean) =>
+    connectFailedOver(where, reason, cause, retriable, over);
   return new Promise<S>((resolve, reject) => {
-    const refusal = refuseBeforeDialling(address, where, timeoutMs, signal);
+    const refusal = refuseBeforeDialling(address, timeoutMs, signal, failed);
     if (refusal !== undefined) {
       reject(refusal);
       return;
@@ -52,7 +57,7 @@ export function dialTcp<S>(
     try {
       attempt = start();
     } catch (err) {
-      reject(connectFailed(where, describe(err).reason, err, false));
+      reject(failed(describe(err).reason, err, false));
       return;
     }
     let settled = false;
@@ -72,7 +77,7 @@ export function dialTcp<S>(
     function giveUp(reason: string, cause: unknown, retriable: boolean): void {
       if (!cleanUp()) return;
       attempt.abandon();
-      reject(connectFailed(where, reason, cause, retriable));
+      reject(failed(reason, cause, retriable));
     }
     attempt.opened.then(
       (socket) => {
@@ -82,7 +87,7 @@ export function dialTcp<S>(
       (err: unknown) => {
         if (!cleanUp()) return;
         const { reason, retriable } = describe(err);
-        reject(connectFailed(where, reason, err, retriable));
+        reject(failed(reason, err, retriable));
       },
     );
   });
@@ -90,18 +95,17 @@ export function dialTcp<S>(
 
 function refuseBeforeDialling(
   address: BrokerAddress,
-  where: string,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  failed: (reason: string, cause: unknown, retriable: boolean) => ProducerError,
 ): ProducerError | undefined {
   const badTimeout = badConnectTimeout(timeoutMs);
   if (badTimeout !== undefined) return badTimeout;
-  if (signal?.aborted) return connectFailed(where, "aborted before it began", signal.reason, false);
+  if (signal?.aborted) return failed("aborted before it began", signal.reason, false);
   if (gatewayUrlOf(address) !== undefined) {
     // A gateway speaks WebSocket, not Kafka: raw TCP to its host and port reaches the wrong
     // protocol. createProducer gives such bootstrap entries to the WebSocket transport.
-    return connectFailed(
-      where,
+    return failed(
       "a gateway URL is reached over WebSocket (webSocketConnector), not raw TCP; drop the " +
         "explicit transport, or bootstrap from host:port brokers",
       undefined,
@@ -118,9 +122,20 @@ export function connectFailed(
   cause: unknown,
   retriable: boolean,
 ): ProducerError {
+  return connectFailedOver(where, reason, cause, retriable, "TCP");
+}
+
+/** connectFailed for a connection that speaks TCP or, with the tls option, TLS. */
+export function connectFailedOver(
+  where: string,
+  reason: string,
+  cause: unknown,
+  retriable: boolean,
+  over: "TCP" | "TLS",
+): ProducerError {
   return new ProducerError(
     ProducerErrorCode.ConnectionFailed,
-    `cannot connect to broker ${where} over TCP: ${reason}`,
+    `cannot connect to broker ${where} over ${over}: ${reason}`,
     { retriable, cause },
   );
 }
@@ -169,4 +184,70 @@ export function describeError(err: unknown): string {
  */
 export function isArgumentError(err: unknown): boolean {
   return err instanceof RangeError || err instanceof TypeError;
+}
+
+/**
+ * Classes a failed TLS connect, for every TCP transport (node-tcp.ts too): what each runtime
+ * says when the broker's certificate is not accepted, and whether trying again could help.
+ * - The certificate: no retry, since the same settings meet the same certificate (Java's
+ *   producer treats an SSL handshake failure as fatal the same way, SslAuthenticationException).
+ *   Node and Bun give OpenSSL's verification codes (SELF_SIGNED_CERT_IN_CHAIN,
+ *   UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED, …) and ERR_TLS_CERT_ALTNAME_INVALID for
+ *   a name; Deno (rustls) says "invalid peer certificate: UnknownIssuer" or "… certificate not
+ *   valid for name …" in an InvalidData error.
+ * - Other handshake refusals (Node's ERR_SSL_*: a peer that does not speak our TLS): no retry.
+ * - The broker closing the connection during the handshake (ECONNRESET in Node and Bun,
+ *   UnexpectedEof in Deno) is what a plain listener does with a TLS hello; it is also what a
+ *   restarting broker does, so it stays retriable, with a hint.
+ * - Anything else (refused, unreachable) is what it is without TLS: retriable.
+ */
+export function describeTlsFailure(err: unknown): ConnectFailure {
+  const text = describeError(err);
+  const code = errorCode(err);
+  if (isNameMismatch(code, text)) {
+    return {
+      reason: `the broker's certificate was not accepted: ${text} (the certificate is not for this host name; tls.servername names the one it is for)`,
+      retriable: false,
+    };
+  }
+  if (isCertificateRefusal(code, text)) {
+    return {
+      reason: `the broker's certificate was not accepted: ${text} (is the CA that signed it in tls.ca?)`,
+      retriable: false,
+    };
+  }
+  if (code.startsWith("ERR_SSL_")) {
+    return { reason: `the TLS handshake failed: ${text}`, retriable: false };
+  }
+  if (code === "ECONNRESET" || code === "UnexpectedEof") {
+    return {
+      reason: `${text} (the broker closed the connection during the TLS handshake; is this an SSL or SASL_SSL listener?)`,
+      retriable: true,
+    };
+  }
+  return { reason: text, retriable: !isArgumentError(err) };
+}
+
+/** OpenSSL's certificate verification codes, as Node and Bun report them. */
+const OPENSSL_CERTIFICATE_CODE =
+  /^(?:ERR_TLS_CERT|UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED)/;
+
+function isCertificateRefusal(code: string, text: string): boolean {
+  return OPENSSL_CERTIFICATE_CODE.test(code) || /invalid peer certificate/i.test(text);
+}
+
+function isNameMismatch(code: string, text: string): boolean {
+  return (
+    code === "ERR_TLS_CERT_ALTNAME_INVALID" ||
+    code === "HOSTNAME_MISMATCH" ||
+    /invalid peer certificate: .*not valid for name|NotValidForName/i.test(text)
+  );
+}
+
+/** Node's and Bun's `code`, else Deno's kind in `name`; "" when neither says anything. */
+function errorCode(err: unknown): string {
+  if (!(err instanceof Error)) return "";
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "string") return code;
+  return err.name === "Error" ? "" : err.name;
 }
