@@ -163,7 +163,7 @@ async function runMatrix(options, rows, work, cleanups, signal) {
 
   /** @type {import("../conformance/plan.js").PlanSecurity | undefined} */
   let security;
-  /** Why the auth cells cannot run: then each fails with it. */
+  /** Why the auth cells cannot run: then each fails with it. @type {string | undefined} */
   let authProblem;
   if (rows.some(hasAuthCells)) {
     step("auth cells: the broker's SASL and TLS listeners, its CA, and an unrelated CA (openssl)");

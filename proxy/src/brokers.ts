@@ -14,13 +14,15 @@
  * (KIP-516). --allow-hosts patterns are parsed and matched in host-patterns.ts.
  */
 import { lookup as dnsLookup } from "node:dns/promises";
-import { isIP, type Socket } from "node:net";
+import { isIP } from "node:net";
 import { type MetadataResponse, ZERO_UUID } from "@tributary/protocol";
 import type { HostPort } from "./config.js";
 import { HostFilter, ipFamily, labelOf } from "./host-patterns.js";
 import type { Logger } from "./log.js";
 import { fetchMetadata } from "./metadata-client.js";
+import type { Metrics } from "./metrics.js";
 import type { Target } from "./target.js";
+import { reportUpstreamFailure, UpstreamError, type UpstreamSettings } from "./upstream.js";
 
 export interface ResolvedTarget {
   /** host:port as the client named it, IPv6 in brackets; for logs and close reasons. */
@@ -49,6 +51,10 @@ export interface BrokerDirectoryOptions {
   connectTimeoutMs: number;
   log: Logger;
   lookup?: Lookup;
+  /** TLS and the gateway's own SASL for the Metadata connections; default plain TCP. */
+  upstream?: UpstreamSettings;
+  /** Counts the Metadata connections' TLS and SASL failures, as a session's are counted. */
+  metrics?: Metrics;
 }
 
 /** How long a bootstrap broker that failed is passed over by round robin. */
@@ -73,13 +79,18 @@ export class BrokerDirectory {
   #lastRefreshStart = Number.NEGATIVE_INFINITY;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
-  readonly #sockets = new Set<Socket>();
+  readonly #upstream: UpstreamSettings;
+  readonly #metrics: Metrics | undefined;
+  /** Aborted by stop(): cuts Metadata connections under way. */
+  #abort = new AbortController();
 
   constructor(options: BrokerDirectoryOptions) {
     this.#bootstrap = options.bootstrap.map((b) => ({ host: normaliseHost(b.host), port: b.port }));
     this.#filter = new HostFilter(options.allowHosts);
     this.#refreshMs = options.metadataRefreshMs;
     this.#connectTimeoutMs = options.connectTimeoutMs;
+    this.#upstream = options.upstream ?? { tls: undefined, sasl: undefined };
+    this.#metrics = options.metrics;
     this.#log = options.log;
     this.#lookup = options.lookup ?? defaultLookup;
   }
@@ -87,6 +98,7 @@ export class BrokerDirectory {
   /** First Metadata fetch; never rejects (a failure is logged and retried on the timer). */
   async start(): Promise<void> {
     this.#stopped = false;
+    if (this.#abort.signal.aborted) this.#abort = new AbortController();
     await this.#refresh();
     this.#schedule();
   }
@@ -95,7 +107,7 @@ export class BrokerDirectory {
     this.#stopped = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    for (const socket of this.#sockets) socket.destroy();
+    this.#abort.abort(new Error("the broker directory stopped"));
   }
 
   /** Bootstrap brokers and the brokers the cluster advertises, without duplicates. */
@@ -252,11 +264,24 @@ export class BrokerDirectory {
         if (seen.has(keyOf(broker))) continue;
         seen.add(keyOf(broker));
         try {
-          const metadata = await fetchMetadata(broker, this.#connectTimeoutMs, this.#sockets);
+          const metadata = await fetchMetadata(
+            broker,
+            this.#upstream,
+            this.#connectTimeoutMs,
+            this.#abort.signal,
+          );
           this.#apply(metadata, broker);
           return;
         } catch (err) {
+          if (this.#stopped) return;
           this.#log.warn("metadata.error", { broker: labelOf(broker), error: err });
+          // A setting to fix (a certificate, the gateway's credentials): said as a session says it.
+          if (
+            err instanceof UpstreamError &&
+            (err.kind === "auth_failed" || err.kind === "tls_failed")
+          ) {
+            reportUpstreamFailure(this.#log, this.#metrics, err, { during: "metadata" });
+          }
         }
       }
     };

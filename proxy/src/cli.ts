@@ -10,7 +10,14 @@
  * Exit codes: 0 after a clean shutdown or --help, 1 when the gateway cannot start or fails,
  * 2 for a config error (the usual code for bad usage).
  */
-import { ConfigError, type GatewayConfig, HelpRequested, loadConfig, USAGE } from "./config.js";
+import {
+  ConfigError,
+  type GatewayConfig,
+  HelpRequested,
+  loadConfig,
+  secretsOf,
+  USAGE,
+} from "./config.js";
 import { createLogger } from "./log.js";
 import { Metrics } from "./metrics.js";
 import { createGateway } from "./server.js";
@@ -34,8 +41,8 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const secrets = [...config.tokens, ...(config.jwtSecret === undefined ? [] : [config.jwtSecret])];
-  const log = createLogger({ level: config.logLevel, secrets });
+  // Tokens, the JWT secret and the gateway's upstream SASL password are cut out of every line.
+  const log = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const metrics = new Metrics();
   const gateway = createGateway(config, { log, metrics });
 
@@ -79,9 +86,18 @@ async function main(): Promise<void> {
     : [config.tokens.length > 0 ? "tokens" : "", config.jwtSecret ? "JWT" : ""]
         .filter(Boolean)
         .join(" + ");
+  const secure = config.pem.tlsCert !== undefined;
+  const upstream = [
+    config.upstreamTls ? "TLS" : "",
+    config.upstreamSasl === undefined
+      ? ""
+      : `SASL ${config.upstreamSasl} as ${JSON.stringify(config.upstreamSaslUsername)}`,
+  ].filter(Boolean);
   process.stderr.write(
-    `${NAME} listening on http://${host}:${address.port} (WebSocket ws://${host}:${address.port}/kafka), ` +
-      `relaying to ${brokers.join(", ")}, auth: ${auth}; stop with Ctrl-C or SIGTERM\n`,
+    `${NAME} listening on ${secure ? "https" : "http"}://${host}:${address.port} ` +
+      `(WebSocket ${secure ? "wss" : "ws"}://${host}:${address.port}/kafka), ` +
+      `relaying to ${brokers.join(", ")}${upstream.length > 0 ? ` (${upstream.join(", ")})` : ""}, ` +
+      `auth: ${auth}; stop with Ctrl-C or SIGTERM\n`,
   );
 }
 

@@ -174,6 +174,56 @@ export const FIELDS: readonly Field[] = [
     kind: "bool",
     help: "let clients' SaslHandshake/SaslAuthenticate through",
   },
+  {
+    key: "upstreamSasl",
+    flag: "upstream-sasl",
+    kind: "string",
+    help: "authenticate every broker connection with the gateway's own credentials: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
+  },
+  {
+    key: "upstreamSaslUsername",
+    flag: "upstream-sasl-username",
+    kind: "string",
+    help: "the gateway's SASL user (with --upstream-sasl)",
+  },
+  {
+    key: "upstreamSaslPassword",
+    flag: "upstream-sasl-password",
+    kind: "string",
+    secret: true,
+    help: "the gateway's SASL password; prefer the environment variable, as a flag shows in ps",
+  },
+  {
+    key: "upstreamTls",
+    flag: "upstream-tls",
+    kind: "bool",
+    help: "connect to brokers over TLS (SSL and SASL_SSL listeners)",
+  },
+  {
+    key: "upstreamTlsCa",
+    flag: "upstream-tls-ca",
+    kind: "string",
+    help: "PEM CA bundle to trust for broker certificates instead of Node's default roots",
+  },
+  {
+    key: "upstreamTlsServername",
+    flag: "upstream-tls-servername",
+    kind: "string",
+    shownDefault: "the broker's host",
+    help: "name sent as SNI and verified in broker certificates",
+  },
+  {
+    key: "tlsCert",
+    flag: "tls-cert",
+    kind: "string",
+    help: "PEM certificate chain: serve https and wss instead of http and ws (with --tls-key)",
+  },
+  {
+    key: "tlsKey",
+    flag: "tls-key",
+    kind: "string",
+    help: "PEM private key for --tls-cert",
+  },
   { key: "logLevel", flag: "log-level", kind: "string", help: "debug, info, warn or error" },
 ];
 
@@ -200,6 +250,15 @@ export const DEFAULTS: Readonly<GatewayConfig> = Object.freeze({
   shutdownGraceMs: 10_000,
   highWaterMark: 1_048_576,
   saslPassthrough: false,
+  upstreamSasl: undefined,
+  upstreamSaslUsername: undefined,
+  upstreamSaslPassword: undefined,
+  upstreamTls: false,
+  upstreamTlsCa: undefined,
+  upstreamTlsServername: undefined,
+  tlsCert: undefined,
+  tlsKey: undefined,
+  pem: Object.freeze({}),
   logLevel: "info",
 });
 
@@ -295,7 +354,9 @@ function usageLine(field: Field): string {
 export const USAGE = `Usage: tributary-proxy --bootstrap host:port --allow-topics <globs> (--token <t> | --jwt-secret <s> | --no-auth) [options]
 
 A WebSocket-to-Kafka gateway for Tributary producers in browsers and edge runtimes.
-Clients connect to ws://<host>:<port>/kafka (a bootstrap broker) or /kafka/<broker host>:<port>.
+Clients connect to ws://<host>:<port>/kafka (a bootstrap broker) or /kafka/<broker host>:<port>;
+wss:// with --tls-cert and --tls-key. With --upstream-sasl the gateway authenticates to Kafka
+with its own credentials, so clients hold only a gateway token.
 
 Options (flag > environment variable > --config file > default):
 ${FIELDS.map(usageLine).join("\n")}

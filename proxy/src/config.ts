@@ -12,6 +12,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
+import type { SaslMechanismName } from "@tributary/producer/sasl";
 import {
   byFlag,
   CONFIG_FLAG,
@@ -27,6 +28,7 @@ import {
   splitList,
   USAGE,
 } from "./config-fields.js";
+import { readPemFiles, validateUpstream } from "./config-security.js";
 import { parseHostPattern } from "./host-patterns.js";
 import { parseTargetPath, TargetError } from "./target.js";
 
@@ -60,7 +62,26 @@ export interface GatewayConfig {
   shutdownGraceMs: number;
   highWaterMark: number;
   saslPassthrough: boolean;
+  /** The gateway's own SASL mechanism toward brokers; undefined: connections are not authenticated. */
+  upstreamSasl: SaslMechanismName | undefined;
+  upstreamSaslUsername: string | undefined;
+  upstreamSaslPassword: string | undefined;
+  upstreamTls: boolean;
+  /** Path of the PEM CA bundle; its contents are in pem.upstreamCa. */
+  upstreamTlsCa: string | undefined;
+  upstreamTlsServername: string | undefined;
+  /** Paths of the gateway's own certificate and key (https/wss); contents in pem. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /** The PEM files named above, read and checked by loadConfig, so a bad file stops the start. */
+  pem: Readonly<PemFiles>;
   logLevel: LogLevel;
+}
+
+export interface PemFiles {
+  upstreamCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** Thrown by loadConfig for --help / -h; its message is USAGE. */
@@ -99,7 +120,16 @@ export function loadConfig(
     const raw = fromFlags.get(field.flag) ?? fromEnv.get(field.flag) ?? fromFile.get(field.flag);
     if (raw !== undefined) config[field.key] = convert(field, raw);
   }
-  return validate(config as unknown as GatewayConfig, fromFlags, fromEnv, fromFile);
+  return validate(config as unknown as GatewayConfig, readFile, fromFlags, fromEnv, fromFile);
+}
+
+/** Every secret value in a config, for the logger to cut out of any line (log.ts). */
+export function secretsOf(config: GatewayConfig): string[] {
+  return [
+    ...config.tokens,
+    ...(config.jwtSecret === undefined ? [] : [config.jwtSecret]),
+    ...(config.upstreamSaslPassword === undefined ? [] : [config.upstreamSaslPassword]),
+  ];
 }
 
 function parseFlags(argv: readonly string[]): Map<string, Raw> {
@@ -214,7 +244,11 @@ function parseFile(path: string, readFile: (path: string) => string): Map<string
 }
 
 /** Cross-field and per-value rules on the merged config. */
-function validate(config: GatewayConfig, ...sources: ReadonlyMap<string, Raw>[]): GatewayConfig {
+function validate(
+  config: GatewayConfig,
+  readFile: (path: string) => string,
+  ...sources: ReadonlyMap<string, Raw>[]
+): GatewayConfig {
   const sourceOf = (flag: string): string => {
     for (const s of sources) {
       const raw = s.get(flag);
@@ -315,6 +349,9 @@ function validate(config: GatewayConfig, ...sources: ReadonlyMap<string, Raw>[])
       fail("allowHosts", (err as Error).message, describe(pattern));
     }
   }
+
+  validateUpstream(config, fail);
+  config.pem = readPemFiles(config, fail, readFile, sourceOf);
 
   if (!LOG_LEVELS.includes(config.logLevel)) {
     fail("logLevel", `must be one of ${LOG_LEVELS.join(", ")}`, describe(config.logLevel));

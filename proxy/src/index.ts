@@ -10,6 +10,7 @@ export {
   type HostPort,
   type LogLevel,
   loadConfig,
+  secretsOf,
   USAGE,
 } from "./config.js";
 export { type InspectResult, RequestInspector } from "./inspect.js";

@@ -23,7 +23,16 @@ export type RejectionReason =
   | "message_too_big"
   | "text_frame";
 
-export type UpstreamErrorKind = "connect_timeout" | "connect_failed" | "closed";
+/**
+ * tls_failed: the broker's certificate or the handshake (a setting to fix, not the network);
+ * auth_failed: the broker refused the gateway's own SASL credentials (--upstream-sasl).
+ */
+export type UpstreamErrorKind =
+  | "connect_timeout"
+  | "connect_failed"
+  | "tls_failed"
+  | "auth_failed"
+  | "closed";
 
 const REJECTION_REASONS: readonly RejectionReason[] = [
   "unauthorized",
@@ -42,6 +51,8 @@ const REJECTION_REASONS: readonly RejectionReason[] = [
 const UPSTREAM_KINDS: readonly UpstreamErrorKind[] = [
   "connect_timeout",
   "connect_failed",
+  "tls_failed",
+  "auth_failed",
   "closed",
 ];
 
@@ -91,7 +102,7 @@ export class Metrics {
     this.#upstream.set(kind, (this.#upstream.get(kind) ?? 0) + 1);
   }
 
-  /** Time from starting a broker connection to its TCP connect, in milliseconds. */
+  /** Time from starting a broker connection until it is ready to relay (TCP, TLS, SASL), in ms. */
   connectLatency(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) return;
     const seconds = ms / 1000;
@@ -138,7 +149,11 @@ export class Metrics {
     for (const [kind, n] of this.#upstream) sample("upstream_errors_total", { kind }, n);
 
     const h = "upstream_connect_seconds";
-    family(h, "histogram", "Time to open the TCP connection to a broker.");
+    family(
+      h,
+      "histogram",
+      "Time to open a broker connection ready to relay: TCP, then TLS and SASL when configured.",
+    );
     let cumulative = 0;
     CONNECT_BUCKETS.forEach((le, i) => {
       cumulative += this.#latencyBuckets[i]!;

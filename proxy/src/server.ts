@@ -18,6 +18,7 @@ import {
   type ServerResponse,
   STATUS_CODES,
 } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { type ServerOptions, WebSocketServer } from "ws";
@@ -31,6 +32,7 @@ import { openSession, type Session, type SessionContext } from "./session.js";
 import { createStaticHandler } from "./static.js";
 import { parseTargetPath, type Target, TargetError } from "./target.js";
 import { TopicPolicy } from "./topics.js";
+import { upstreamSettingsOf } from "./upstream.js";
 
 export interface Gateway {
   readonly server: Server;
@@ -56,6 +58,7 @@ const SHUTDOWN_CLOSE_WAIT_MS = 2000;
 
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
   const { log, metrics } = deps;
+  const upstream = upstreamSettingsOf(config);
   const ownDirectory = deps.directory === undefined;
   const directory =
     deps.directory ??
@@ -65,6 +68,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       metadataRefreshMs: config.metadataRefreshMs,
       connectTimeoutMs: config.connectTimeoutMs,
       log,
+      upstream,
+      metrics,
     });
   const authenticator = new Authenticator(config);
   const topicPolicy = new TopicPolicy(config.allowTopics);
@@ -97,13 +102,19 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     metrics,
     directory,
     topicPolicy,
+    upstream,
     sessions,
     sessionEnded: () => {
       if (sessions.size === 0) onSessionGone?.();
     },
   };
 
-  const server = createServer();
+  // With --tls-cert/--tls-key the same routes and upgrade handler run over TLS: https and wss.
+  const { tlsCert, tlsKey } = config.pem;
+  const server: Server =
+    tlsCert !== undefined && tlsKey !== undefined
+      ? createHttpsServer({ cert: tlsCert, key: tlsKey })
+      : createServer();
 
   // ---- plain HTTP ----
 
@@ -304,7 +315,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     log.info("gateway.listening", {
       host: address.address,
       port: address.port,
+      tls: config.pem.tlsCert !== undefined,
       bootstrap: config.bootstrap.map((b) => `${b.host}:${b.port}`),
+      upstreamTls: upstream.tls !== undefined,
+      upstreamSasl:
+        upstream.sasl === undefined
+          ? undefined
+          : { mechanism: upstream.sasl.mechanism, user: upstream.sasl.username },
     });
     return { host: address.address, port: address.port };
   }

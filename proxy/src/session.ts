@@ -1,12 +1,14 @@
 /**
  * A session: one client WebSocket that passed every upgrade check (server.ts), and the broker
- * connection behind it. Nothing is read from the client until the gateway has connected to the
- * broker's checked address; then the relay core with the request inspector carries the bytes,
- * an idle timer and pings watch the client, and the end is logged with the bytes each way.
+ * connection behind it. Nothing is read from the client until the gateway's connection to the
+ * broker's checked address is ready (upstream.ts: TCP or TLS, and with --upstream-sasl
+ * authenticated with the gateway's own credentials); then the relay core with the request
+ * inspector carries the bytes, an idle timer and pings watch the client, and the end is logged
+ * with the bytes each way.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
 import type { Principal } from "./auth.js";
 import type { BrokerDirectory, ResolvedTarget } from "./brokers.js";
@@ -16,6 +18,22 @@ import type { Logger } from "./log.js";
 import type { Metrics } from "./metrics.js";
 import { type Relay, startRelay } from "./relay.js";
 import type { TopicPolicy } from "./topics.js";
+import {
+  connectUpstream,
+  reportUpstreamFailure,
+  UpstreamError,
+  type UpstreamSettings,
+} from "./upstream.js";
+
+/** setTimeout's limit; a longer session lifetime is cut here, which is harmless. */
+const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * Of the broker's SASL session lifetime (KIP-368), the share after which the gateway closes the
+ * session so the client reconnects before the broker would cut it mid-request. Java's client
+ * re-authenticates between 85% and 95%; the gateway cannot re-authenticate a relayed
+ * connection (its bytes are the client's), so it takes the early end.
+ */
+export const LIFETIME_SHARE = 0.85;
 
 /** A session as the gateway tracks it: counted by /healthz, closed at shutdown. */
 export interface Session {
@@ -39,6 +57,8 @@ export interface SessionContext {
   readonly metrics: Metrics;
   readonly directory: BrokerDirectory;
   readonly topicPolicy: TopicPolicy;
+  /** TLS and the gateway's own SASL credentials toward brokers. */
+  readonly upstream: UpstreamSettings;
   /** The gateway's live sessions: a session is in the set from its open to its end. */
   readonly sessions: Set<Session>;
   /** Called once a session has ended and left `sessions`. */
@@ -63,7 +83,8 @@ export function openSession(
   metrics.sessionOpened();
   const started = performance.now();
   let broker: Socket | undefined;
-  let connectTimer: NodeJS.Timeout | undefined;
+  const connecting = new AbortController();
+  let lifetimeTimer: NodeJS.Timeout | undefined;
   let idleTimer: NodeJS.Timeout | undefined;
   let pingTimer: NodeJS.Timeout | undefined;
   let wsClosed = false;
@@ -82,8 +103,7 @@ export function openSession(
     close(code, reason) {
       if (session.relay) session.relay.close(code, reason);
       else {
-        clearTimeout(connectTimer);
-        broker?.destroy();
+        connecting.abort(new Error("the session was closed while its broker connection opened"));
         closePaused(ws, code, reason);
       }
     },
@@ -100,7 +120,8 @@ export function openSession(
   const finish = (code: number, reason: string): void => {
     if (finished) return;
     finished = true;
-    clearTimeout(connectTimer);
+    connecting.abort(new Error("the session ended while its broker connection opened"));
+    clearTimeout(lifetimeTimer);
     clearTimeout(idleTimer);
     clearInterval(pingTimer);
     broker?.destroy();
@@ -150,39 +171,7 @@ export function openSession(
     }, config.pingIntervalMs);
   };
 
-  const upstreamFailed = (kind: "connect_timeout" | "connect_failed", reason: string): void => {
-    metrics.upstreamError(kind);
-    directory.markFailed(target);
-    log.warn("upstream.failed", { session: session.id, target: target.label, reason });
-    broker?.destroy();
-    closePaused(ws, 1014, reason);
-  };
-
-  const connectStarted = performance.now();
-  broker = connect({ host: target.address, port: target.port, family: target.family });
-  connectTimer = setTimeout(() => {
-    upstreamFailed(
-      "connect_timeout",
-      `broker ${target.label} did not accept a connection within ${config.connectTimeoutMs} ms`,
-    );
-  }, config.connectTimeoutMs);
-  const onConnectError = (err: NodeJS.ErrnoException): void => {
-    clearTimeout(connectTimer);
-    upstreamFailed(
-      "connect_failed",
-      `broker ${target.label} is unreachable: ${err.code ?? err.message}`,
-    );
-  };
-  broker.once("error", onConnectError);
-  broker.once("connect", () => {
-    clearTimeout(connectTimer);
-    const socket = broker!;
-    socket.off("error", onConnectError);
-    metrics.connectLatency(performance.now() - connectStarted);
-    if (wsClosed) {
-      socket.destroy();
-      return;
-    }
+  const relay = (socket: Socket, sessionLifetimeMs: number): void => {
     socket.once("close", () => {
       // The broker went away while the client was still there.
       if (!wsClosed) metrics.upstreamError("closed");
@@ -209,6 +198,22 @@ export function openSession(
       return result;
     };
     idleTimer = setTimeout(() => session.close(1000, "idle"), config.idleTimeoutMs);
+    if (sessionLifetimeMs > 0) {
+      // KIP-368: past its lifetime the broker closes the connection at the next request. Close
+      // first, with a reason, so the client reconnects (and the gateway authenticates anew).
+      const ms = Math.min(Math.floor(sessionLifetimeMs * LIFETIME_SHARE), MAX_TIMER_MS);
+      lifetimeTimer = setTimeout(() => {
+        log.info("upstream.session_expiring", {
+          session: session.id,
+          broker: target.label,
+          sessionLifetimeMs,
+        });
+        session.close(
+          1000,
+          "the gateway's SASL session with the broker is about to expire; reconnect",
+        );
+      }, ms);
+    }
     startPinging();
     session.relay = startRelay(ws, socket, {
       highWaterMark: config.highWaterMark,
@@ -224,7 +229,53 @@ export function openSession(
       },
     });
     void session.relay.closed.then(({ code, reason }) => finish(code, reason));
-  });
+  };
+
+  const connectStarted = performance.now();
+  connectUpstream(target, ctx.upstream, {
+    timeoutMs: config.connectTimeoutMs,
+    signal: connecting.signal,
+  }).then(
+    (upstream) => {
+      if (wsClosed || finished) {
+        upstream.requests.socket.destroy();
+        return;
+      }
+      let socket: Socket;
+      try {
+        // Same tick as startRelay's own listeners: no broker byte can slip between them.
+        socket = upstream.requests.detach();
+      } catch (err) {
+        upstream.requests.socket.destroy();
+        upstreamFailed(err);
+        return;
+      }
+      broker = socket;
+      metrics.connectLatency(performance.now() - connectStarted);
+      relay(socket, upstream.sessionLifetimeMs);
+    },
+    (err: unknown) => {
+      if (!connecting.signal.aborted) upstreamFailed(err);
+    },
+  );
+
+  function upstreamFailed(err: unknown): void {
+    const failure =
+      err instanceof UpstreamError
+        ? err
+        : new UpstreamError(
+            "connect_failed",
+            target.label,
+            `broker ${target.label}: ${err instanceof Error ? err.message : String(err)}`,
+            `broker ${target.label} failed before the session could start`,
+          );
+    directory.markFailed(target);
+    reportUpstreamFailure(log, metrics, failure, {
+      session: session.id,
+      principal: principal.id,
+    });
+    closePaused(ws, 1014, failure.clientReason);
+  }
 }
 
 /**

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
-import { ConfigError, HelpRequested, loadConfig, USAGE } from "../src/config.js";
+import { readFileSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { ConfigError, HelpRequested, loadConfig, secretsOf, USAGE } from "../src/config.js";
 import { DEFAULTS } from "../src/config-fields.js";
+import { type SelfSigned, type TlsScratch, tlsScratch } from "./tls-fixtures.js";
 
 const TOKEN = "token-0123456789abcdef";
 const SECRET = "a-jwt-secret-of-at-least-32-bytes!!";
@@ -127,6 +129,15 @@ describe("loadConfig: sources", () => {
       shutdownGraceMs: 0,
       highWaterMark: 4096,
       saslPassthrough: true,
+      upstreamSasl: undefined,
+      upstreamSaslUsername: undefined,
+      upstreamSaslPassword: undefined,
+      upstreamTls: false,
+      upstreamTlsCa: undefined,
+      upstreamTlsServername: undefined,
+      tlsCert: undefined,
+      tlsKey: undefined,
+      pem: {},
       logLevel: "debug",
     });
   });
@@ -443,6 +454,14 @@ describe("--help and USAGE", () => {
       "shutdown-grace-ms",
       "high-water-mark",
       "sasl-passthrough",
+      "upstream-sasl",
+      "upstream-sasl-username",
+      "upstream-sasl-password",
+      "upstream-tls",
+      "upstream-tls-ca",
+      "upstream-tls-servername",
+      "tls-cert",
+      "tls-key",
       "log-level",
       "config",
     ];
@@ -455,5 +474,250 @@ describe("--help and USAGE", () => {
       );
     }
     assert.match(USAGE, /\[default: 127\.0\.0\.1\]/);
+  });
+});
+
+describe("loadConfig: the gateway's own Kafka credentials and TLS", () => {
+  /** A password that must never appear in an error message. */
+  const CANARY = "cfg-canary-pw-Zr81Lk";
+  const PASSWORD_ENV = { TRIBUTARY_PROXY_UPSTREAM_SASL_PASSWORD: CANARY };
+  const SASL = ["--upstream-sasl", "SCRAM-SHA-512", "--upstream-sasl-username", "gateway"];
+  let scratch: TlsScratch;
+  let ca: SelfSigned;
+  let other: SelfSigned;
+  const readReal = (path: string): string => readFileSync(path, "utf8");
+
+  before(() => {
+    scratch = tlsScratch();
+    ca = scratch.selfSigned("cfg-ca");
+    other = scratch.selfSigned("cfg-other");
+  });
+  after(() => scratch.remove());
+
+  /** Like fails(), and the canary password is in no part of the message. */
+  function failsQuietly(
+    argv: readonly string[],
+    field: string,
+    message: RegExp,
+    env: Record<string, string> = PASSWORD_ENV,
+    readFile: (path: string) => string = readReal,
+  ): void {
+    const err = fails(argv, field, message, env, readFile);
+    assert.equal(err.message.includes(CANARY), false, err.message);
+  }
+
+  it("reads the mechanism (any case), user, the password from the environment, TLS, its CA and server name", () => {
+    const c = loadConfig(
+      [
+        ...BASE,
+        "--upstream-sasl",
+        "scram-sha-256",
+        "--upstream-sasl-username",
+        "gateway",
+        "--upstream-tls",
+        "--upstream-tls-ca",
+        ca.certFile,
+        "--upstream-tls-servername",
+        "kafka.internal",
+      ],
+      PASSWORD_ENV,
+      readReal,
+    );
+    assert.equal(c.upstreamSasl, "SCRAM-SHA-256");
+    assert.equal(c.upstreamSaslUsername, "gateway");
+    assert.equal(c.upstreamSaslPassword, CANARY);
+    assert.equal(c.upstreamTls, true);
+    assert.equal(c.upstreamTlsCa, ca.certFile);
+    assert.equal(c.pem.upstreamCa, ca.cert, "the CA bundle is read at start");
+    assert.equal(c.upstreamTlsServername, "kafka.internal");
+    assert.ok(secretsOf(c).includes(CANARY), "the logger is told to cut the password out");
+  });
+
+  it("every setting also comes from TRIBUTARY_PROXY_* and the --config file", () => {
+    const fromEnv = loadConfig(
+      [],
+      {
+        TRIBUTARY_PROXY_BOOTSTRAP: "127.0.0.1:9096",
+        TRIBUTARY_PROXY_ALLOW_TOPICS: "*",
+        TRIBUTARY_PROXY_TOKEN: TOKEN,
+        TRIBUTARY_PROXY_UPSTREAM_SASL: "PLAIN",
+        TRIBUTARY_PROXY_UPSTREAM_SASL_USERNAME: "gateway",
+        TRIBUTARY_PROXY_UPSTREAM_SASL_PASSWORD: CANARY,
+        TRIBUTARY_PROXY_UPSTREAM_TLS: "1",
+        TRIBUTARY_PROXY_UPSTREAM_TLS_CA: ca.certFile,
+        TRIBUTARY_PROXY_UPSTREAM_TLS_SERVERNAME: "localhost",
+        TRIBUTARY_PROXY_TLS_CERT: ca.certFile,
+        TRIBUTARY_PROXY_TLS_KEY: ca.keyFile,
+      },
+      readReal,
+    );
+    assert.equal(fromEnv.upstreamSasl, "PLAIN");
+    assert.equal(fromEnv.upstreamSaslPassword, CANARY);
+    assert.equal(fromEnv.upstreamTlsServername, "localhost");
+    assert.equal(fromEnv.pem.tlsCert, ca.cert);
+    assert.equal(fromEnv.pem.tlsKey, ca.key);
+
+    const file = JSON.stringify({
+      bootstrap: ["127.0.0.1:9096"],
+      allowTopics: ["*"],
+      tokens: [TOKEN],
+      upstreamSasl: "SCRAM-SHA-512",
+      upstreamSaslUsername: "gateway",
+      upstreamSaslPassword: CANARY,
+      upstreamTls: true,
+      upstreamTlsCa: ca.certFile,
+      tlsCert: ca.certFile,
+      tlsKey: ca.keyFile,
+    });
+    const fromFile = loadConfig(["--config", "gw.json"], {}, (p) =>
+      p === "gw.json" ? file : readReal(p),
+    );
+    assert.equal(fromFile.upstreamSasl, "SCRAM-SHA-512");
+    assert.equal(fromFile.upstreamSaslPassword, CANARY);
+    assert.equal(fromFile.pem.upstreamCa, ca.cert);
+    assert.equal(fromFile.pem.tlsKey, ca.key);
+  });
+
+  it("--upstream-sasl needs a known mechanism, a user and a password", () => {
+    failsQuietly(
+      [...BASE, "--upstream-sasl", "GSSAPI", "--upstream-sasl-username", "gateway"],
+      "upstreamSasl",
+      /--upstream-sasl: must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; received "GSSAPI"/,
+    );
+    failsQuietly(
+      [...BASE, "--upstream-sasl", "PLAIN"],
+      "upstreamSaslUsername",
+      /--upstream-sasl-username: is required with --upstream-sasl; received none/,
+    );
+    fails(
+      [...BASE, ...SASL],
+      "upstreamSaslPassword",
+      /--upstream-sasl-password: is required with --upstream-sasl \(set TRIBUTARY_PROXY_UPSTREAM_SASL_PASSWORD\); received none/,
+    );
+  });
+
+  it("a user or password without --upstream-sasl is an error, and the password is described by length only", () => {
+    failsQuietly(
+      [...BASE, "--upstream-sasl-username", "gateway"],
+      "upstreamSaslUsername",
+      /needs --upstream-sasl <mechanism>/,
+    );
+    failsQuietly(
+      [...BASE],
+      "upstreamSaslPassword",
+      /TRIBUTARY_PROXY_UPSTREAM_SASL_PASSWORD: needs --upstream-sasl <mechanism>; received a value of 20 characters \(not shown\)/,
+    );
+    failsQuietly(
+      [...BASE, `--upstream-sasl-password=${CANARY}`],
+      "upstreamSaslPassword",
+      /--upstream-sasl-password: needs --upstream-sasl/,
+      {},
+    );
+  });
+
+  it("a PLAIN password with NUL is refused without echoing it (RFC 4616 separates fields with NUL)", () => {
+    failsQuietly(
+      [...BASE, "--upstream-sasl", "PLAIN", "--upstream-sasl-username", "gateway"],
+      "upstreamSaslPassword",
+      /must not contain NUL with PLAIN; received a value of 21 characters \(not shown\)/,
+      { TRIBUTARY_PROXY_UPSTREAM_SASL_PASSWORD: `${CANARY}\0` },
+    );
+  });
+
+  it("--sasl-passthrough with --upstream-sasl is an error: the gateway's connection is already authenticated", () => {
+    failsQuietly(
+      [...BASE, ...SASL, "--sasl-passthrough"],
+      "saslPassthrough",
+      /--sasl-passthrough: cannot be combined with --upstream-sasl.*clients' SaslHandshake\/SaslAuthenticate stay refused/,
+    );
+  });
+
+  it("a CA file or server name without --upstream-tls is an error, not a setting silently ignored", () => {
+    failsQuietly(
+      [...BASE, ...SASL, "--upstream-tls-ca", ca.certFile],
+      "upstreamTlsCa",
+      /--upstream-tls-ca: needs --upstream-tls/,
+    );
+    failsQuietly(
+      [...BASE, ...SASL, "--upstream-tls-servername", "kafka.internal"],
+      "upstreamTlsServername",
+      /--upstream-tls-servername: needs --upstream-tls/,
+    );
+    failsQuietly(
+      [...BASE, ...SASL, "--upstream-tls", "--upstream-tls-servername", "bad name"],
+      "upstreamTlsServername",
+      /must be a hostname or an IP address; received "bad name"/,
+    );
+  });
+
+  it("an unreadable CA file, one without certificates, or a certificate that does not parse is a ConfigError naming the field", () => {
+    failsQuietly(
+      [...BASE, ...SASL, "--upstream-tls", "--upstream-tls-ca", "/nonexistent/ca.pem"],
+      "upstreamTlsCa",
+      /--upstream-tls-ca: cannot read the file \(ENOENT\); received "\/nonexistent\/ca\.pem"/,
+    );
+    failsQuietly(
+      [...BASE, ...SASL, "--upstream-tls", "--upstream-tls-ca", ca.keyFile],
+      "upstreamTlsCa",
+      /must hold PEM certificates \(-----BEGIN CERTIFICATE-----\)/,
+    );
+    const broken =
+      "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n";
+    failsQuietly(
+      [...BASE, ...SASL, "--upstream-tls", "--upstream-tls-ca", "ca.pem"],
+      "upstreamTlsCa",
+      /--upstream-tls-ca: certificate 2 of 2 does not parse; received "ca\.pem"/,
+      PASSWORD_ENV,
+      (p) => (p === "ca.pem" ? `${ca.cert}${broken}` : readReal(p)),
+    );
+  });
+
+  it("--tls-cert and --tls-key go together, and the key must belong to the certificate; the key is never quoted", () => {
+    failsQuietly(
+      [...BASE, ...SASL, "--tls-cert", ca.certFile],
+      "tlsKey",
+      /--tls-cert and --tls-key go together/,
+    );
+    failsQuietly(
+      [...BASE, ...SASL, "--tls-key", ca.keyFile],
+      "tlsCert",
+      /--tls-cert and --tls-key go together/,
+    );
+    const err = fails(
+      [...BASE, ...SASL, "--tls-cert", ca.certFile, "--tls-key", other.keyFile],
+      "tlsKey",
+      /--tls-key: must be the PEM private key of --tls-cert \(.*mismatch.*\); received ".*cfg-other\.key" \(contents not shown\)/,
+      PASSWORD_ENV,
+      readReal,
+    );
+    const keyBody = other.key.split("\n")[1]!;
+    assert.equal(err.message.includes(keyBody), false, "no line of the key file is quoted");
+    fails(
+      [...BASE, ...SASL, "--tls-cert", ca.keyFile, "--tls-key", ca.keyFile],
+      "tlsCert",
+      /--tls-cert: must hold a PEM certificate/,
+      PASSWORD_ENV,
+      readReal,
+    );
+    fails(
+      [...BASE, ...SASL, "--tls-cert", "/nonexistent/cert.pem", "--tls-key", ca.keyFile],
+      "tlsCert",
+      /--tls-cert: cannot read the file \(ENOENT\)/,
+      PASSWORD_ENV,
+      readReal,
+    );
+    const ok = loadConfig(
+      [...BASE, ...SASL, "--tls-cert", ca.certFile, "--tls-key", ca.keyFile],
+      PASSWORD_ENV,
+      readReal,
+    );
+    assert.equal(ok.pem.tlsCert, ca.cert);
+  });
+
+  it("USAGE recommends the environment variable for the password", () => {
+    assert.match(
+      USAGE,
+      /--upstream-sasl-password <value>\s+the gateway's SASL password; prefer the environment variable, as a flag shows in ps\s+env TRIBUTARY_PROXY_UPSTREAM_SASL_PASSWORD/,
+    );
   });
 });
