@@ -70,7 +70,10 @@ test("with SASL the node also opens SSL and SASL_SSL, with a PEM keystore, and n
   );
   assert.match(props.get("listener.security.protocol.map") ?? "", /,SSL:SSL,SASL_SSL:SASL_SSL$/);
   assert.equal(props.get("ssl.keystore.type"), "PEM");
-  assert.match(props.get("ssl.keystore.location") ?? "", /\/\.kafka\/single\/tls\/broker-keystore\.pem$/);
+  assert.match(
+    props.get("ssl.keystore.location") ?? "",
+    /\/\.kafka\/single\/tls\/broker-keystore\.pem$/,
+  );
   assert.equal(props.has("ssl.client.auth"), false);
   assert.equal(bootstrapOf(spec, "SSL"), "127.0.0.1:9095");
   const plain = parse(serverProperties(spec, spec.nodes[0]!, false));
