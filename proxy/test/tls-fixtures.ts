@@ -1,12 +1,12 @@
 /**
- * Throw-away certificates for the gateway's TLS tests, made by the openssl command line in a
- * temporary directory: a self-signed CA (EC P-256, valid two days) whose files are real PEM, so
+ * Throw-away certificates for the gateway's TLS tests, made by the openssl command line
+ * (scripts/kafka/tls.mjs) in a temporary directory: a self-signed CA (EC P-256, valid two days) whose files are real PEM, so
  * the config checks and Node's TLS read them exactly as they would an operator's.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeSelfSignedCa } from "../../scripts/kafka/tls.mjs";
 
 export interface SelfSigned {
   /** Paths of the PEM files. */
@@ -30,31 +30,7 @@ export function tlsScratch(): TlsScratch {
     selfSigned(name, sans = "IP:127.0.0.1,DNS:localhost") {
       const certFile = join(dir, `${name}.pem`);
       const keyFile = join(dir, `${name}.key`);
-      execFileSync(
-        "openssl",
-        [
-          "req",
-          "-x509",
-          "-newkey",
-          "ec",
-          "-pkeyopt",
-          "ec_paramgen_curve:P-256",
-          "-nodes",
-          "-keyout",
-          keyFile,
-          "-out",
-          certFile,
-          "-days",
-          "2",
-          "-subj",
-          `/CN=${name}`,
-          "-addext",
-          `subjectAltName=${sans}`,
-          "-addext",
-          "basicConstraints=critical,CA:TRUE",
-        ],
-        { stdio: ["ignore", "ignore", "pipe"], timeout: 20_000 },
-      );
+      makeSelfSignedCa({ certFile, keyFile, subject: name, days: 2, sans });
       return {
         certFile,
         keyFile,

@@ -9,12 +9,11 @@
  * test sets them), else the ports `npm run kafka -- start --sasl` opens; the CA from
  * KAFKA_TLS_CA_FILE, else the single node's .kafka/single/tls/ca.pem.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { LISTENERS } from "../../conformance/security.mjs";
-import { tlsFiles } from "../kafka/tls.mjs";
+import { makeSelfSignedCa, tlsFiles } from "../kafka/tls.mjs";
 
 const PROBE_TIMEOUT_MS = 3_000;
 
@@ -84,31 +83,11 @@ function makeUnrelatedCa(dir) {
   const at = join(dir, "unrelated-ca");
   mkdirSync(at, { recursive: true });
   const cert = join(at, "ca.pem");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      join(at, "ca.key"),
-      "-out",
-      cert,
-      "-days",
-      "1",
-      "-subj",
-      "/CN=Tributary conformance unrelated CA (signed nothing)",
-      "-addext",
-      "basicConstraints=critical,CA:TRUE",
-      "-addext",
-      "keyUsage=critical,keyCertSign,cRLSign",
-    ],
-    { stdio: ["ignore", "ignore", "pipe"], timeout: 30_000 },
-  );
+  makeSelfSignedCa({
+    certFile: cert,
+    keyFile: join(at, "ca.key"),
+    subject: "Tributary conformance unrelated CA (signed nothing)",
+  });
   return readFileSync(cert, "utf8");
 }
 

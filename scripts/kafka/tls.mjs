@@ -41,25 +41,13 @@ export function makeTlsMaterial(clusterName) {
   const caKey = join(files.dir, "ca.key");
   const csr = join(files.dir, "broker.csr");
   const ext = join(files.dir, "broker.ext");
-  const ecKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  openssl([
-    "req",
-    "-x509",
-    ...ecKey,
-    "-keyout",
-    caKey,
-    "-out",
-    files.ca,
-    "-days",
-    String(VALID_DAYS),
-    "-subj",
-    "/CN=Tributary test CA (throw-away)",
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign",
-  ]);
-  openssl(["req", ...ecKey, "-keyout", files.key, "-out", csr, "-subj", "/CN=localhost"]);
+  makeSelfSignedCa({
+    certFile: files.ca,
+    keyFile: caKey,
+    subject: "Tributary test CA (throw-away)",
+    days: VALID_DAYS,
+  });
+  openssl(["req", ...EC_KEY, "-keyout", files.key, "-out", csr, "-subj", "/CN=localhost"]);
   const san = BROKER_NAMES.map((n) => (/^[0-9.:]+$/.test(n) ? `IP:${n}` : `DNS:${n}`)).join(",");
   writeFileSync(
     ext,
@@ -94,6 +82,36 @@ export function makeTlsMaterial(clusterName) {
   );
   for (const f of [caKey, csr, ext, join(files.dir, "ca.srl")]) rmSync(f, { force: true });
   return files;
+}
+
+const EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+
+/**
+ * A self-signed CA certificate (EC P-256) and its unencrypted key. The tests also make ones that
+ * signed nothing the broker has, to show that a TLS client refuses the broker when it trusts
+ * only those.
+ * @param {{ certFile: string, keyFile: string, subject: string, days?: number, sans?: string }} spec
+ *   `sans` e.g. "IP:127.0.0.1,DNS:localhost" when the certificate also serves as a server's
+ */
+export function makeSelfSignedCa({ certFile, keyFile, subject, days = 1, sans }) {
+  openssl([
+    "req",
+    "-x509",
+    ...EC_KEY,
+    "-keyout",
+    keyFile,
+    "-out",
+    certFile,
+    "-days",
+    String(days),
+    "-subj",
+    `/CN=${subject}`,
+    ...(sans === undefined ? [] : ["-addext", `subjectAltName=${sans}`]),
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
+  ]);
 }
 
 /** @param {string[]} args */

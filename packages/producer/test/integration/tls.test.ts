@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { makeSelfSignedCa } from "../../../../scripts/kafka/tls.mjs";
 import { createProducer } from "../../src/node.js";
 import type { SaslMechanismName } from "../../src/sasl/sasl-option.js";
 import { consume, withTopic } from "./support.js";
@@ -28,27 +28,11 @@ let scratch: string;
 before(() => {
   ca = readFileSync(CA_FILE, "utf8");
   scratch = mkdtempSync(join(tmpdir(), "tributary-tls-"));
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      join(scratch, "stranger.key"),
-      "-out",
-      join(scratch, "stranger.pem"),
-      "-days",
-      "1",
-      "-subj",
-      "/CN=A CA the broker never met",
-    ],
-    { stdio: "ignore" },
-  );
+  makeSelfSignedCa({
+    certFile: join(scratch, "stranger.pem"),
+    keyFile: join(scratch, "stranger.key"),
+    subject: "A CA the broker never met",
+  });
   strangerCa = readFileSync(join(scratch, "stranger.pem"), "utf8");
 });
 after(() => rmSync(scratch, { recursive: true, force: true }));
