@@ -30,6 +30,16 @@ const SASL_PLAINTEXT = process.env.KAFKA_SASL_BOOTSTRAP ?? "127.0.0.1:9094";
 const SSL = process.env.KAFKA_SSL_BOOTSTRAP ?? "127.0.0.1:9095";
 const SASL_SSL = process.env.KAFKA_SASL_SSL_BOOTSTRAP ?? "127.0.0.1:9096";
 const CA_FILE = process.env.KAFKA_TLS_CA_FILE ?? join(REPO, ".kafka", "single", "tls", "ca.pem");
+/** The gateway's own SASL_SSL identity: SCRAM-SHA-512 as user gateway, trusting the test CA. */
+const AS_GATEWAY_OVER_TLS = [
+  "--upstream-sasl",
+  "SCRAM-SHA-512",
+  "--upstream-sasl-username",
+  "gateway",
+  "--upstream-tls",
+  "--upstream-tls-ca",
+  CA_FILE,
+];
 const BROKER_LOG = nodeFiles(clusterSpec(1).nodes[0]!).serverLog;
 
 const TOKEN = "gwcred-client-token-3f9a6c1e";
@@ -173,19 +183,7 @@ describe("the gateway authenticates upstream with its own credentials", () => {
   }
 
   it("SCRAM-SHA-512 over SASL_SSL with --upstream-tls-ca, as user gateway: records land, the stderr line says so", async () => {
-    const gw = await gateway(
-      SASL_SSL,
-      [
-        "--upstream-sasl",
-        "SCRAM-SHA-512",
-        "--upstream-sasl-username",
-        "gateway",
-        "--upstream-tls",
-        "--upstream-tls-ca",
-        CA_FILE,
-      ],
-      GATEWAY_CANARY,
-    );
+    const gw = await gateway(SASL_SSL, AS_GATEWAY_OVER_TLS, GATEWAY_CANARY);
     assert.match(
       gw.stderr(),
       /relaying to 127\.0\.0\.1:9096 \(TLS, SASL SCRAM-SHA-512 as "gateway"\)/,
@@ -197,19 +195,7 @@ describe("the gateway authenticates upstream with its own credentials", () => {
   });
 
   it("a client's own SaslHandshake stays refused: the gateway's connection is already authenticated", async () => {
-    const gw = await gateway(
-      SASL_SSL,
-      [
-        "--upstream-sasl",
-        "SCRAM-SHA-512",
-        "--upstream-sasl-username",
-        "gateway",
-        "--upstream-tls",
-        "--upstream-tls-ca",
-        CA_FILE,
-      ],
-      GATEWAY_CANARY,
-    );
+    const gw = await gateway(SASL_SSL, AS_GATEWAY_OVER_TLS, GATEWAY_CANARY);
     const client = await WsKafka.open(gw.wsUrl, { token: TOKEN });
     // The relay runs on an authenticated connection: ApiVersions is answered…
     const versions = await client.request(ApiVersionsApi, 3, {
