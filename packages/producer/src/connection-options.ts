@@ -24,9 +24,10 @@ export interface ConnectionOptions {
    */
   onClose?: ((error: Error | undefined) => void) | undefined;
   /**
-   * SASL SEAM (a later issue): runs after version negotiation and before open() resolves, with
-   * the connection ready for requests (SaslHandshake, SaslAuthenticate). Its rejection fails
-   * open() with that error, unchanged, and the connection is destroyed.
+   * SASL (sasl/authenticate.ts, from the sasl option): runs after version negotiation and
+   * before open() resolves, with the connection ready for requests (SaslHandshake,
+   * SaslAuthenticate). Its rejection fails open() with that error, unchanged, and the
+   * connection is destroyed.
    */
   authenticate?: ((connection: Connection) => Promise<void>) | undefined;
   /** Largest response frame accepted; default FrameSplitter's (100 MiB). */
