@@ -18,6 +18,7 @@ import { type Browser, chromium, expect, type Page, test } from "@playwright/tes
 import * as esbuild from "esbuild";
 import { SignJWT } from "jose";
 import {
+  AS_GATEWAY_OVER_TLS,
   type GatewayProcess,
   REPO,
   startGatewayProcess,
@@ -31,7 +32,6 @@ import {
 import type { PageReceipt, ProduceRequest } from "../gateway-credentials-page.js";
 
 const TLS_DIR = join(REPO, ".kafka", "single", "tls");
-const CA_FILE = process.env.KAFKA_TLS_CA_FILE ?? join(TLS_DIR, "ca.pem");
 const SASL_SSL = process.env.KAFKA_SASL_SSL_BOOTSTRAP ?? "127.0.0.1:9096";
 /** The broker's password for user "gateway" (scripts/kafka/config.mjs): the canary. */
 const CANARY = "gw-canary-Q4mT8zR2";
@@ -107,13 +107,7 @@ test.beforeAll(async () => {
       join(TLS_DIR, "broker.pem"),
       "--tls-key",
       join(TLS_DIR, "broker.key"),
-      "--upstream-sasl",
-      "SCRAM-SHA-512",
-      "--upstream-sasl-username",
-      "gateway",
-      "--upstream-tls",
-      "--upstream-tls-ca",
-      CA_FILE,
+      ...AS_GATEWAY_OVER_TLS,
       "--log-level",
       "debug",
       "--shutdown-grace-ms",

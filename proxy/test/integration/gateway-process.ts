@@ -6,9 +6,23 @@
  * and the browser spec (e2e/tests/gateway-credentials.spec.ts).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+/** The CA of the test broker's SSL listeners (made at each `npm run kafka -- start --sasl`). */
+export const CA_FILE =
+  process.env.KAFKA_TLS_CA_FILE ?? join(REPO, ".kafka", "single", "tls", "ca.pem");
+/** The gateway's own SASL_SSL identity: SCRAM-SHA-512 as user gateway, trusting the test CA. */
+export const AS_GATEWAY_OVER_TLS: readonly string[] = [
+  "--upstream-sasl",
+  "SCRAM-SHA-512",
+  "--upstream-sasl-username",
+  "gateway",
+  "--upstream-tls",
+  "--upstream-tls-ca",
+  CA_FILE,
+];
 const STARTUP_MS = 30_000;
 const STOP_MS = 10_000;
 

@@ -10,7 +10,6 @@
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createProducer, type DeliveryReceipt } from "@tributary/producer";
 import { ApiVersionsApi, SaslHandshakeApi } from "@tributary/protocol";
@@ -23,23 +22,17 @@ import {
   randomTopicName,
 } from "../../../scripts/kafka/helpers.mjs";
 import { type TlsScratch, tlsScratch } from "../tls-fixtures.js";
-import { type GatewayProcess, REPO, startGatewayProcess } from "./gateway-process.js";
+import {
+  AS_GATEWAY_OVER_TLS,
+  CA_FILE,
+  type GatewayProcess,
+  startGatewayProcess,
+} from "./gateway-process.js";
 import { httpGet, WsKafka } from "./gateway-support.js";
 
 const SASL_PLAINTEXT = process.env.KAFKA_SASL_BOOTSTRAP ?? "127.0.0.1:9094";
 const SSL = process.env.KAFKA_SSL_BOOTSTRAP ?? "127.0.0.1:9095";
 const SASL_SSL = process.env.KAFKA_SASL_SSL_BOOTSTRAP ?? "127.0.0.1:9096";
-const CA_FILE = process.env.KAFKA_TLS_CA_FILE ?? join(REPO, ".kafka", "single", "tls", "ca.pem");
-/** The gateway's own SASL_SSL identity: SCRAM-SHA-512 as user gateway, trusting the test CA. */
-const AS_GATEWAY_OVER_TLS = [
-  "--upstream-sasl",
-  "SCRAM-SHA-512",
-  "--upstream-sasl-username",
-  "gateway",
-  "--upstream-tls",
-  "--upstream-tls-ca",
-  CA_FILE,
-];
 const BROKER_LOG = nodeFiles(clusterSpec(1).nodes[0]!).serverLog;
 
 const TOKEN = "gwcred-client-token-3f9a6c1e";
@@ -183,7 +176,7 @@ describe("the gateway authenticates upstream with its own credentials", () => {
   }
 
   it("SCRAM-SHA-512 over SASL_SSL with --upstream-tls-ca, as user gateway: records land, the stderr line says so", async () => {
-    const gw = await gateway(SASL_SSL, AS_GATEWAY_OVER_TLS, GATEWAY_CANARY);
+    const gw = await gateway(SASL_SSL, [...AS_GATEWAY_OVER_TLS], GATEWAY_CANARY);
     assert.match(
       gw.stderr(),
       /relaying to 127\.0\.0\.1:9096 \(TLS, SASL SCRAM-SHA-512 as "gateway"\)/,
@@ -195,7 +188,7 @@ describe("the gateway authenticates upstream with its own credentials", () => {
   });
 
   it("a client's own SaslHandshake stays refused: the gateway's connection is already authenticated", async () => {
-    const gw = await gateway(SASL_SSL, AS_GATEWAY_OVER_TLS, GATEWAY_CANARY);
+    const gw = await gateway(SASL_SSL, [...AS_GATEWAY_OVER_TLS], GATEWAY_CANARY);
     const client = await WsKafka.open(gw.wsUrl, { token: TOKEN });
     // The relay runs on an authenticated connection: ApiVersions is answered…
     const versions = await client.request(ApiVersionsApi, 3, {
