@@ -100,6 +100,18 @@ const entries = [
     file: "packages/producer/src/index.ts",
     budget: 15 * KB,
   },
+  {
+    // The telemetry helper as a page uses it: track() over the durable queue (IndexedDB).
+    name: "telemetry app",
+    label: "telemetry app (createTelemetry + track, durable queue)",
+    specifier: "@tributary/producer/telemetry",
+    app:
+      'import { createTelemetry } from "@tributary/producer/telemetry";\n' +
+      'export const t = createTelemetry({ bootstrap: "wss://gateway.example/kafka", topic: "events" });\n' +
+      't.track("page_view");\n',
+    file: "packages/producer/src/telemetry/index.ts",
+    budget: undefined,
+  },
 ];
 
 // ---- Node built-ins must not reach a browser bundle -----------------------------------------

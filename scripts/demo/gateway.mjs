@@ -21,6 +21,7 @@ export const DEMO_DIST = join(root, "web-demo", "dist");
  * @property {number} [port] default 0 (a free port)
  * @property {string} [staticDir] default web-demo/dist
  * @property {string} [logLevel] default warn (the gateway's JSON log lines go to our stdout)
+ * @property {string} [allowOrigin] another page origin to admit (default: same origin only)
  * @property {number} [startTimeoutMs] default 20000
  */
 
@@ -45,6 +46,7 @@ export function startGateway({
   port = 0,
   staticDir = DEMO_DIST,
   logLevel = "warn",
+  allowOrigin,
   startTimeoutMs = 20_000,
 }) {
   if (!existsSync(GATEWAY_CLI)) {
@@ -67,6 +69,7 @@ export function startGateway({
     logLevel,
     "--shutdown-grace-ms",
     "2000",
+    ...(allowOrigin === undefined ? [] : ["--allow-origin", allowOrigin]),
   ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "pipe"] });
   /** @type {Promise<number | null>} */

@@ -52,6 +52,16 @@ export const ProducerErrorCode = {
    * the password or anything derived from it.
    */
   AuthenticationFailed: "AUTHENTICATION_FAILED",
+  /**
+   * The durable queue was full and its policy is drop-oldest: this record, the oldest not yet
+   * acknowledged, was removed to make room for a newer one. It may still have landed if a
+   * request carrying it was already on its way.
+   */
+  RecordDropped: "RECORD_DROPPED",
+  /** The record waited in the durable queue longer than its maxAgeMs and was removed unsent. */
+  RecordExpired: "RECORD_EXPIRED",
+  /** The durable queue's storage (IndexedDB) refused a read or write, e.g. over its quota. */
+  StorageFailed: "STORAGE_FAILED",
 } as const;
 export type ProducerErrorCode = (typeof ProducerErrorCode)[keyof typeof ProducerErrorCode];
 

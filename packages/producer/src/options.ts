@@ -61,6 +61,11 @@ export interface ProducerOptions {
   metadataMaxAgeMs?: number | undefined;
   maxBlockMs?: number | undefined;
   allowAutoTopicCreation?: boolean | undefined;
+  /**
+   * In a page (where `document` exists): flush when the page is hidden or left
+   * (visibilitychange to hidden, pagehide), the last moment a page is sure to run. Default true.
+   */
+  flushOnHide?: boolean | undefined;
   compression?: CompressionName | CompressionCodec | undefined;
   preset?: PresetName | undefined;
   transport?: TransportConnector | undefined;
@@ -137,6 +142,7 @@ export interface ResolvedOptions {
   /** How long a record may wait for its topic's metadata before it fails (Java's max.block.ms). */
   readonly maxBlockMs: number;
   readonly allowAutoTopicCreation: boolean;
+  readonly flushOnHide: boolean;
   /** `codec` is undefined for "none" and for a named codec nobody supplied yet. */
   readonly compression: ResolvedCompression;
   readonly preset: PresetName | undefined;
@@ -174,6 +180,7 @@ const OPTION_PARSERS = {
   metadataMaxAgeMs: integer(0, MAX_MS, " milliseconds"),
   maxBlockMs: integer(0, MAX_MS, " milliseconds"),
   allowAutoTopicCreation: parseBoolean,
+  flushOnHide: parseBoolean,
   compression: parseCompression,
   preset: parsePreset,
   transport: parseTransport,
@@ -215,6 +222,7 @@ export const OPTION_DEFAULTS = {
   metadataMaxAgeMs: 300_000,
   maxBlockMs: 60_000,
   allowAutoTopicCreation: true,
+  flushOnHide: true,
   compression: "none",
   partitioner: "default",
 } as const;
@@ -320,6 +328,7 @@ export function resolveOptions(
     metadataMaxAgeMs: pick<number>("metadataMaxAgeMs").value,
     maxBlockMs: pick<number>("maxBlockMs").value,
     allowAutoTopicCreation: pick<boolean>("allowAutoTopicCreation").value,
+    flushOnHide: pick<boolean>("flushOnHide").value,
     compression:
       typeof compression.value === "string"
         ? resolveCompressionName(compression.value)

@@ -18,6 +18,7 @@ import {
   requireCodec,
   resolveOptions,
 } from "./options.js";
+import { watchPageHide } from "./page-lifecycle.js";
 import { choosePartition, StickyPartitioner } from "./partitioner.js";
 import { type DeliveryCallback, DeliveryReceipt, type RecordMetadata } from "./receipt.js";
 import type { SaslAuthenticatorFactory } from "./sasl/sasl-option.js";
@@ -162,6 +163,8 @@ class KafkaProducer implements Producer {
   #closing: Promise<void> | undefined;
   /** Size of the last record refused for a full buffer: what waitForRoom() waits for by default. */
   #refusedBytes = 1;
+  /** Stops the page-lifecycle flush (flushOnHide); a no-op outside a page. */
+  readonly #unwatchPage: () => void;
 
   constructor(
     options: ResolvedOptions,
@@ -212,6 +215,9 @@ class KafkaProducer implements Producer {
       refreshed: () => this.#sender.wake(),
       refused: (topic, error) => this.#sender.failQueued(topic, error),
     });
+    // What cannot be delivered before the page goes stays queued: a page that comes back
+    // carries on, and the durable queue (durable/) keeps it across a reload.
+    this.#unwatchPage = o.flushOnHide ? watchPageHide(() => void this.flush()) : () => undefined;
   }
 
   get stats(): Producer["stats"] {
@@ -389,6 +395,7 @@ class KafkaProducer implements Producer {
 
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#unwatchPage();
       await this.flush();
       this.#sender.stop();
       this.#waiting.stop();

@@ -1,3 +1,5 @@
+import type { DurableStatsSnapshot } from "./durable/durable-stats.js";
+
 /** A point-in-time view of the producer, replaced (never mutated) on every change. */
 export interface ProducerStatsSnapshot {
   /** Records accepted by produce() and not yet completed (queued, in flight, or awaiting retry). */
@@ -19,6 +21,8 @@ export interface ProducerStatsSnapshot {
   readonly compressionRatio: number;
   /** Time from sending the last answered Produce request to its answer. */
   readonly lastAckLatencyMs: number | undefined;
+  /** The durable queue's figures, for a producer made by createDurableProducer(). */
+  readonly durable?: DurableStatsSnapshot;
 }
 
 export type StatsListener = (stats: ProducerStatsSnapshot) => void;

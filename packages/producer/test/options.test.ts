@@ -58,6 +58,7 @@ describe("resolveOptions: defaults", () => {
       metadataMaxAgeMs: 300000,
       maxBlockMs: 60000,
       allowAutoTopicCreation: true,
+      flushOnHide: true,
       compression: { name: "none", id: 0, codec: undefined },
       preset: undefined,
       transport: undefined,
