@@ -10,6 +10,7 @@ import { consume, createTopic, deleteTopic } from "../../scripts/kafka/helpers.m
 
 const CODECS = ["gzip", "snappy", "lz4", "zstd"] as const;
 const RECORDS = 5000;
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** Every topic this run creates starts with it, so one regex deletes them all at the end. */
 const prefix = `demo-e2e-${randomBytes(4).toString("hex")}`;
 
@@ -78,9 +79,11 @@ test("one record: its receipt goes from pending to delivered with partition and 
     offset: Number(offset),
     key: "user-42",
     value: '{"type":"click","target":"#buy"}',
+    // The console's durable queue (on by default) adds each record's id after the page's own.
     headers: [
       ["source", "e2e"],
       ["trace", "abc=1"],
+      ["tributary-id", expect.stringMatching(UUID_V7)],
     ],
   });
   expect(problems).toEqual([]);

@@ -1,11 +1,15 @@
 /**
  * The demo console: wires the forms to one Tributary producer (the browser entry, which uses
- * the page's own WebSocket to reach the gateway that serves this page).
+ * the page's own WebSocket to reach the gateway that serves this page), by default with the
+ * durable queue on top, and its connections through the page's offline switch.
  */
 import { createProducer, type DeliveryReceipt, type Producer } from "@tributary/producer";
+import { createDurableProducer, type DurableProducer } from "@tributary/producer/durable";
 import { ThroughputChart } from "./chart.js";
 import { byId, intValue, setStatus } from "./dom.js";
+import { DurablePanel } from "./durable-panel.js";
 import { parseHeaders } from "./headers.js";
+import { NetworkSwitch } from "./network-switch.js";
 import { ReceiptsTable } from "./receipts-table.js";
 import { defaultGatewayUrl, readProducerOptions } from "./settings.js";
 import { StatsPanel } from "./stats-panel.js";
@@ -19,10 +23,12 @@ const totals = byId("receipt-totals");
 const table = new ReceiptsTable(byId<HTMLTableSectionElement>("receipt-rows"));
 const tracker = new ReceiptTracker(() => scheduleTotals());
 const stats = new StatsPanel(tracker, new ThroughputChart(byId<HTMLCanvasElement>("chart")));
+const durablePanel = new DurablePanel();
+const network = new NetworkSwitch();
 
 byId<HTMLInputElement>("gateway-url").value = defaultGatewayUrl();
 
-let producer: Producer | undefined;
+let producer: Producer | DurableProducer | undefined;
 let connecting: Promise<Producer> | undefined;
 
 /** Closes the current producer (flushing what it holds) and creates one from the forms. */
@@ -31,11 +37,17 @@ async function applySettings(): Promise<Producer> {
   producer = undefined;
   setStatus(producerStatus, "applying…");
   if (old) await old.close();
-  const { options, summary } = await readProducerOptions();
-  const created = createProducer(options);
+  const { options, durable, summary } = await readProducerOptions(network);
+  const queued = durable === undefined ? undefined : createDurableProducer({ ...options, durable });
+  const created = queued ?? createProducer(options);
   stats.follow(created);
+  durablePanel.follow(created);
   producer = created;
   setStatus(producerStatus, `producer ready: ${options.bootstrap} (${summary})`);
+  // Records still go out when storage cannot open, but nothing survives a reload: say so.
+  queued?.ready.catch((err: unknown) =>
+    setStatus(producerStatus, `durable queue storage failed: ${(err as Error).message}`, true),
+  );
   document.body.dataset.producer = "ready";
   return created;
 }
@@ -63,6 +75,18 @@ byId("connection").addEventListener("submit", (event) => {
   });
   connecting.catch(reportSettingsError);
 });
+
+// ---- network switch ------------------------------------------------------------------------
+const networkToggle = byId<HTMLButtonElement>("network-toggle");
+network.onChange((online) => {
+  document.body.dataset.network = online ? "online" : "offline";
+  byId("network-state").textContent = online ? "online" : "offline";
+  networkToggle.textContent = online ? "Go offline" : "Go online";
+  // What a real `online` event does: send what waits now, not at the end of the backoff.
+  if (online && producer !== undefined && "retryNow" in producer) producer.retryNow();
+});
+networkToggle.addEventListener("click", () => network.set(!network.online));
+document.body.dataset.network = "online";
 
 // ---- one record ----------------------------------------------------------------------------
 byId("produce-one").addEventListener("click", async () => {
@@ -128,6 +152,7 @@ byId("gen-start").addEventListener("click", async () => {
   genStatus.dataset.topic = topic;
 
   let ended = false;
+  let stoppedEarly = false;
   const show = () => {
     const pending = tally.produced - tally.delivered - tally.failed;
     genStatus.dataset.produced = String(tally.produced);
@@ -140,10 +165,15 @@ byId("gen-start").addEventListener("click", async () => {
         `${tally.failed} failed, ${pending} pending`,
       tally.failed > 0,
     );
+    if (ended && pending === 0) {
+      clearInterval(timer);
+      if (stoppedEarly) genStatus.append(" (stopped)");
+    }
   };
   // Reset at once: until the first tick the attributes would still describe the previous run.
+  let timer: ReturnType<typeof setInterval> | undefined;
   show();
-  const timer = setInterval(show, 250);
+  timer = setInterval(show, 250);
   stopGenerator = generate(
     rate,
     count,
@@ -154,14 +184,12 @@ byId("gen-start").addEventListener("click", async () => {
     (stopped) => {
       stopGenerator = undefined;
       ended = true;
+      stoppedEarly = stopped;
       startBtn.disabled = false;
       stopBtn.disabled = true;
-      // Keep updating until every receipt of the run has an answer, then show the end state.
-      void p.flush().then(() => {
-        clearInterval(timer);
-        show();
-        if (stopped) genStatus.append(" (stopped)");
-      });
+      // Sends what lingers now. The status keeps updating until every receipt of the run has an
+      // answer: with the durable queue and the network off, that is long after flush() returns.
+      void p.flush();
     },
   );
 });

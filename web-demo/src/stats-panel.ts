@@ -14,6 +14,17 @@ interface Totals {
 const wireBytes = (s: ProducerStatsSnapshot) => s.meanBatchBytes * s.batchesSent;
 
 /**
+ * Records that failed for good. Under the durable queue the producer's `failed` counts failed
+ * sends, and a send that failed because Kafka was out of reach is kept and sent again (a
+ * resend), so it is not a failure of the record; what the queue itself removes (dropped,
+ * refused, expired) is. Not exact when a record is dropped while a send of it is under way.
+ */
+const failures = (s: ProducerStatsSnapshot) => {
+  const d = s.durable;
+  return d === undefined ? s.failed : s.failed - d.resends + d.dropped + d.refused + d.expired;
+};
+
+/**
  * The live stats panel. Counters come from producer.stats.subscribe; rates are sampled once a
  * second from the delivered count and the bytes sent (wire bytes = mean batch bytes x batches,
  * after compression); the chart shows records/s for the last minute.
@@ -50,7 +61,7 @@ export class StatsPanel {
     if (s) {
       this.#base = {
         delivered: this.#base.delivered + s.delivered,
-        failed: this.#base.failed + s.failed,
+        failed: this.#base.failed + failures(s),
         wireBytes: this.#base.wireBytes + wireBytes(s),
         uncompressedBytes: this.#base.uncompressedBytes + wireBytes(s) * s.compressionRatio,
       };
@@ -63,7 +74,7 @@ export class StatsPanel {
     const b = this.#base;
     return {
       delivered: b.delivered + (s?.delivered ?? 0),
-      failed: b.failed + (s?.failed ?? 0),
+      failed: b.failed + (s ? failures(s) : 0),
       wireBytes: b.wireBytes + (s ? wireBytes(s) : 0),
       uncompressedBytes: b.uncompressedBytes + (s ? wireBytes(s) * s.compressionRatio : 0),
       inFlight: s?.queuedRecords ?? 0,
