@@ -6,8 +6,9 @@
  *   GET  /hello                  -> {"kind":"hello",…} once the Worker answers
  *   POST /cell {plan, index}     -> one CellLine as JSON
  *
- * Each request creates and closes its own producer: a Worker's sockets, WebSockets and timers
- * belong to the request that opened them and cannot outlive it
+ * Each request creates and closes its own producer, so that every cell starts clean; a
+ * producer reused across requests is conformance/edge/worker.ts. A Worker's sockets, WebSockets
+ * and timers belong to the request that opened them and cannot outlive it
  * (https://developers.cloudflare.com/workers/runtime-apis/request/#the-request-context).
  * Codecs are passed as objects: the bundle must carry them, and lz4/zstd bring their .wasm as
  * modules compiled at load time, since workerd refuses to compile WebAssembly from bytes.

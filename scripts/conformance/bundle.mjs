@@ -20,14 +20,17 @@ import { ROOT } from "./paths.mjs";
  */
 
 /**
- * @param {{ target: "workerd" | "browser", outDir: string }} options
+ * `entry` (a path from the repo root) bundles another module for the same target, such as the
+ * edge-function Worker of conformance/edge; the default is the target's conformance driver.
+ * @param {{ target: "workerd" | "browser", outDir: string, entry?: string | undefined }} options
  * @returns {Promise<Bundle>}
  */
-export async function bundleDriver({ target, outDir }) {
+export async function bundleDriver({ target, outDir, entry: entryFile }) {
   mkdirSync(outDir, { recursive: true });
   const workerd = target === "workerd";
+  const source = entryFile ?? join("conformance", "drivers", `${target}.ts`);
   const result = await esbuild.build({
-    entryPoints: { [target]: join(ROOT, "conformance", "drivers", `${target}.ts`) },
+    entryPoints: { [target]: join(ROOT, source) },
     absWorkingDir: ROOT,
     bundle: true,
     format: "esm",

@@ -18,6 +18,8 @@
  *   nothing the broker has: the tls+untrusted-ca cell runs there and must be refused.
  *   (A Worker that `inherit`s another with only globalOutbound changed would be the tidy way;
  *   this workerd aborts on it: "inherit should have been handled earlier".)
+ * - `bindings` become text bindings, the Worker's `env` (the edge-function test passes the
+ *   broker's address this way, as a deployed Worker gets its configuration).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -33,10 +35,10 @@ export const COMPATIBILITY_DATE = "2026-11-01";
  */
 
 /**
- * @param {{ dir: string, main: string, wasm: string[], port: number, trust?: Trust | undefined }} options
+ * @param {{ dir: string, main: string, wasm: string[], port: number, trust?: Trust | undefined, bindings?: Record<string, string> | undefined }} options
  * @returns {string} the config file's path
  */
-export function writeWorkerdConfig({ dir, main, wasm, port, trust }) {
+export function writeWorkerdConfig({ dir, main, wasm, port, trust, bindings = {} }) {
   const modules = [
     `(name = ${quote(main)}, esModule = embed ${quote(main)})`,
     ...wasm.map((w) => `(name = ${quote(w)}, wasm = embed ${quote(w)})`),
@@ -54,7 +56,10 @@ export function writeWorkerdConfig({ dir, main, wasm, port, trust }) {
   const sockets = [
     `(name = "http", address = ${quote(`127.0.0.1:${port}`)}, http = (), service = "conformance")`,
   ];
-  let workers = worker("conformanceWorker", modules, "loopback");
+  const env = Object.entries(bindings)
+    .map(([name, text]) => `(name = ${quote(name)}, text = ${quoteText(text)})`)
+    .join(", ");
+  let workers = worker("conformanceWorker", modules, "loopback", env);
   if (trust !== undefined) {
     services.push(
       `(name = "untrusted", worker = .untrustedWorker)`,
@@ -63,7 +68,7 @@ export function writeWorkerdConfig({ dir, main, wasm, port, trust }) {
     sockets.push(
       `(name = "http-untrusted", address = ${quote(`127.0.0.1:${trust.untrustedPort}`)}, http = (), service = "untrusted")`,
     );
-    workers += worker("untrustedWorker", modules, "loopback-untrusted");
+    workers += worker("untrustedWorker", modules, "loopback-untrusted", env);
   }
   const text = `using Workerd = import "/workerd/workerd.capnp";
 
@@ -81,17 +86,29 @@ ${workers}`;
   return path;
 }
 
-/** @param {string} name @param {string} modules @param {string} outbound */
-function worker(name, modules, outbound) {
+/** @param {string} name @param {string} modules @param {string} outbound @param {string} env */
+function worker(name, modules, outbound, env) {
   return `
 const ${name} :Workerd.Worker = (
   modules = [
     ${modules},
   ],
   compatibilityDate = ${quote(COMPATIBILITY_DATE)},
-  globalOutbound = ${quote(outbound)},
+  globalOutbound = ${quote(outbound)},${env === "" ? "" : `\n  bindings = [${env}],`}
 );
 `;
+}
+
+/**
+ * A binding's value: printable ASCII without quote or backslash needs no escape in capnp
+ * text, and nothing this config carries needs more (a broker list: hosts, ports, commas).
+ * @param {string} s
+ */
+function quoteText(s) {
+  if (!/^[\x20-\x7e]*$/.test(s) || /["\\]/.test(s)) {
+    throw new Error(`unexpected characters for a capnp text binding: ${JSON.stringify(s)}`);
+  }
+  return `"${s}"`;
 }
 
 /** @param {string} s */

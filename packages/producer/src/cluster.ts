@@ -70,11 +70,18 @@ export class Cluster {
         ),
       );
     }
+    // A connection may be replaced while it is still open (one a finished Worker request
+    // opened is not open to the next: Connection.isOpen); when it ends later, it must not take
+    // its replacement out of the map.
+    let opened: Connection | undefined;
     const p = this.#open(address, (err) => {
-      this.#connections.delete(nodeId);
+      if (opened === undefined || this.#connections.get(nodeId) === opened) {
+        this.#connections.delete(nodeId);
+      }
       this.#options.onConnectionLost(nodeId, err);
     }).then(
       (conn) => {
+        opened = conn;
         this.#connecting.delete(nodeId);
         this.#connections.set(nodeId, conn);
         return conn;

@@ -158,9 +158,13 @@ export class Connection {
     }
   }
 
-  /** Ready for requests: open and not closing. */
+  /**
+   * Ready for requests: open, not closing, and usable by the code running now. A connection
+   * a finished Worker request opened is not: the caller opens another, and this one is left
+   * alone (closing it would be I/O on that request's behalf too; workerd cancels its socket).
+   */
   get isOpen(): boolean {
-    return this.#state === "ready";
+    return this.#state === "ready" && this.#transport?.usableHere?.() !== false;
   }
 
   /** Requests sent and not yet answered. */

@@ -144,6 +144,14 @@ export function gatewayRefusalOf(error: unknown): GatewayRefusedError | undefine
 }
 
 /** The error for an option or argument that broke a rule: field, rule, and what was received. */
+/** What produce() answers once close() has begun. */
+export function producerClosed(): ProducerError {
+  return new ProducerError(
+    ProducerErrorCode.ProducerClosed,
+    "produce() after close(): the producer is closed",
+  );
+}
+
 export function invalidArgument(field: string, rule: string, received: unknown): ProducerError {
   return new ProducerError(
     ProducerErrorCode.InvalidArgument,

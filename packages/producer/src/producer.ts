@@ -9,7 +9,7 @@ import {
 } from "./batch.js";
 import { type BootstrapAddress, formatBrokerAddress } from "./broker-address.js";
 import { Cluster, type ClusterOptions } from "./cluster.js";
-import { ProducerError, ProducerErrorCode } from "./errors.js";
+import { ProducerError, ProducerErrorCode, producerClosed } from "./errors.js";
 import { IdempotenceState } from "./idempotence.js";
 import {
   type CompressionCodec,
@@ -230,12 +230,7 @@ class KafkaProducer implements Producer {
       callback,
     );
     if (this.#closing !== undefined) {
-      receipt.reject(
-        new ProducerError(
-          ProducerErrorCode.ProducerClosed,
-          "produce() after close(): the producer is closed",
-        ),
-      );
+      receipt.reject(producerClosed());
       return receipt;
     }
     let partition: number | undefined;

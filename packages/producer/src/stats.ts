@@ -1,4 +1,5 @@
 import type { DurableStatsSnapshot } from "./durable/durable-stats.js";
+import { SnapshotListeners } from "./snapshot-listeners.js";
 
 /** A point-in-time view of the producer, replaced (never mutated) on every change. */
 export interface ProducerStatsSnapshot {
@@ -47,8 +48,7 @@ export class ProducerStats {
   lastAckLatencyMs: number | undefined = undefined;
 
   #snapshot: ProducerStatsSnapshot | undefined = undefined;
-  readonly #listeners = new Set<StatsListener>();
-  #scheduled = false;
+  readonly #listeners = new SnapshotListeners<ProducerStatsSnapshot>(() => this.snapshot);
 
   /** The current snapshot (cached until the next change). */
   get snapshot(): ProducerStatsSnapshot {
@@ -68,14 +68,8 @@ export class ProducerStats {
     return this.#snapshot;
   }
 
-  /** Subscribe to snapshots; returns the unsubscribe function. An arrow, so it can be passed unbound. */
-  readonly subscribe = (listener: StatsListener): (() => void) => {
-    this.#listeners.add(listener);
-    listener(this.snapshot);
-    return () => {
-      this.#listeners.delete(listener);
-    };
-  };
+  /** Subscribe to snapshots; returns the unsubscribe function. Can be passed unbound. */
+  readonly subscribe: (listener: StatsListener) => () => void = this.#listeners.subscribe;
 
   /** @internal Records a batch handed to the wire. */
   batchSent(records: number, wireBytes: number, uncompressedBytes: number): void {
@@ -89,20 +83,6 @@ export class ProducerStats {
   /** @internal Marks the snapshot stale and schedules one notification for this burst. */
   changed(): void {
     this.#snapshot = undefined;
-    if (this.#scheduled || this.#listeners.size === 0) return;
-    this.#scheduled = true;
-    queueMicrotask(() => {
-      this.#scheduled = false;
-      const snap = this.snapshot;
-      for (const l of [...this.#listeners]) {
-        try {
-          l(snap);
-        } catch (err) {
-          setTimeout(() => {
-            throw err;
-          }, 0);
-        }
-      }
-    });
+    this.#listeners.changed();
   }
 }

@@ -1,8 +1,9 @@
 import type { TributaryError } from "@tributary/protocol";
 import { bufferCharge, estimateRecordSize } from "../batch.js";
-import { ProducerError, ProducerErrorCode } from "../errors.js";
+import { ProducerError, ProducerErrorCode, producerClosed } from "../errors.js";
 import type { Producer, ProducerMessage } from "../producer.js";
 import { type DeliveryCallback, DeliveryReceipt, type RecordMetadata } from "../receipt.js";
+import { SnapshotListeners } from "../snapshot-listeners.js";
 import type { ProducerStatsSnapshot, StatsListener } from "../stats.js";
 import { normalizeMessage, validateTopicName } from "../validate.js";
 import type { ResolvedDurableOptions } from "./durable-options.js";
@@ -113,8 +114,7 @@ export class DurableQueueProducer implements DurableProducer {
   #nextRetryAt: number | undefined;
   #lastError: string | undefined;
   #snapshot: ProducerStatsSnapshot | undefined;
-  readonly #listeners = new Set<StatsListener>();
-  #notifyScheduled = false;
+  readonly #listeners = new SnapshotListeners<ProducerStatsSnapshot>(() => this.snapshot);
 
   constructor(inner: Producer, options: ResolvedDurableOptions) {
     this.#inner = inner;
@@ -161,13 +161,7 @@ export class DurableQueueProducer implements DurableProducer {
     return this.#snapshot;
   }
 
-  readonly subscribe = (listener: StatsListener): (() => void) => {
-    this.#listeners.add(listener);
-    listener(this.snapshot);
-    return () => {
-      this.#listeners.delete(listener);
-    };
-  };
+  readonly subscribe: (listener: StatsListener) => () => void = this.#listeners.subscribe;
 
   #durableSnapshot(): DurableStatsSnapshot {
     return {
@@ -190,12 +184,7 @@ export class DurableQueueProducer implements DurableProducer {
       callback,
     );
     if (this.#closing !== undefined) {
-      receipt.reject(
-        new ProducerError(
-          ProducerErrorCode.ProducerClosed,
-          "produce() after close(): the producer is closed",
-        ),
-      );
+      receipt.reject(producerClosed());
       return receipt;
     }
     let row: StoredRecord;
@@ -489,21 +478,7 @@ export class DurableQueueProducer implements DurableProducer {
 
   #changed(): void {
     this.#snapshot = undefined;
-    if (this.#notifyScheduled || this.#listeners.size === 0) return;
-    this.#notifyScheduled = true;
-    queueMicrotask(() => {
-      this.#notifyScheduled = false;
-      const snap = this.snapshot;
-      for (const l of [...this.#listeners]) {
-        try {
-          l(snap);
-        } catch (err) {
-          setTimeout(() => {
-            throw err;
-          }, 0);
-        }
-      }
-    });
+    this.#listeners.changed();
   }
 
   async produceAsync(topic: string, message: ProducerMessage): Promise<RecordMetadata> {

@@ -52,6 +52,12 @@ export interface Transport {
   write(bytes: Uint8Array): Promise<void> | undefined;
   /** Closes from our side; onClose(undefined) follows. Safe to call more than once. */
   close(): void;
+  /**
+   * For a transport only some of the running code may use: a Worker's socket belongs to the
+   * request that opened it (workerd-tcp.ts). False: the connection opens another instead of
+   * writing here. Absent: usable everywhere.
+   */
+  usableHere?(): boolean;
 }
 
 /** Opens transports; one per runtime (node:net, Deno.connect, …) or WebSocket through a gateway. */
