@@ -14,7 +14,6 @@ import { join } from "node:path";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 import * as esbuild from "esbuild";
 import { closedPort } from "../../packages/producer/test/net-helpers.js";
-import { REPO } from "../../proxy/test/integration/gateway-process.js";
 import { type RunningGateway, startGateway } from "../../scripts/demo/gateway.mjs";
 import {
   type ConsumedRecord,
@@ -23,6 +22,7 @@ import {
   deleteTopic,
 } from "../../scripts/kafka/helpers.mjs";
 import type { OpenRequest, PageReceipt, PageStats, ProduceRequest } from "../durable-page.js";
+import { PAGE_BUILD, pageEntry } from "../page-bundle.js";
 
 const prefix = `durable-e2e-${randomBytes(4).toString("hex")}`;
 const topic = `${prefix}-events`;
@@ -106,15 +106,9 @@ const values = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${
 
 test.beforeAll(async ({ browser }) => {
   const built = await esbuild.build({
-    entryPoints: [join(REPO, "e2e", "durable-page.ts")],
-    absWorkingDir: REPO,
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    conditions: ["browser", "source"],
+    ...PAGE_BUILD,
+    entryPoints: [pageEntry("durable-page.ts")],
     write: false,
-    logLevel: "silent",
   });
   pageScript = built.outputFiles[0]!.text;
   port = await closedPort();

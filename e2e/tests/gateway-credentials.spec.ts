@@ -30,6 +30,7 @@ import {
   randomTopicName,
 } from "../../scripts/kafka/helpers.mjs";
 import type { PageReceipt, ProduceRequest } from "../gateway-credentials-page.js";
+import { PAGE_BUILD, pageEntry } from "../page-bundle.js";
 
 const TLS_DIR = join(REPO, ".kafka", "single", "tls");
 const SASL_SSL = process.env.KAFKA_SASL_SSL_BOOTSTRAP ?? "127.0.0.1:9096";
@@ -73,16 +74,9 @@ function produceInPage(request: ProduceRequest): Promise<PageReceipt[]> {
 test.beforeAll(async () => {
   staticDir = mkdtempSync(join(tmpdir(), "tributary-gwcred-page-"));
   await esbuild.build({
-    entryPoints: { page: join(REPO, "e2e", "gateway-credentials-page.ts") },
-    absWorkingDir: REPO,
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    // The producer's browser entry, from the workspace's TypeScript sources.
-    conditions: ["browser", "source"],
+    ...PAGE_BUILD,
+    entryPoints: { page: pageEntry("gateway-credentials-page.ts") },
     outdir: staticDir,
-    logLevel: "silent",
   });
   writeFileSync(
     join(staticDir, "index.html"),

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { closedPort } from "../../../packages/producer/test/net-helpers.js";
 import { bundleDriver } from "../../../scripts/conformance/bundle.mjs";
 import { spawnTracked, stopChild, tailOf } from "../../../scripts/conformance/children.mjs";
 import { endOffsets } from "../../../scripts/conformance/end-offsets.mjs";
@@ -62,7 +62,8 @@ before(async () => {
     outDir: workDir,
     entry: join("conformance", "edge", "worker.ts"),
   });
-  const port = await freePort();
+  // workerd's config needs a port number, not 0: one nothing listens on now.
+  const port = await closedPort();
   const config = writeWorkerdConfig({
     dir: workDir,
     main: bundle.main,
@@ -210,19 +211,6 @@ test("Kafka's console consumer finds every record of every request exactly once"
     assert.equal(r.value, `${request} ${seq}`, `value of ${r.key}`);
   }
 });
-
-/** A port nothing listens on now: workerd's config needs a number. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
