@@ -10,7 +10,7 @@ import type { ResolvedDurableOptions } from "./durable-options.js";
 import type { DurableStatsSnapshot } from "./durable-stats.js";
 import { OwnerLock } from "./owner-lock.js";
 import { RecordIdGenerator } from "./record-id.js";
-import type { Adopted, StoredRecord } from "./store.js";
+import type { Adopted, StoredChunk, StoredRecord } from "./store.js";
 
 /** A producer whose records are kept in storage until the broker acknowledges them. */
 export interface DurableProducer extends Producer {
@@ -29,6 +29,14 @@ interface Entry {
   readonly row: StoredRecord;
   readonly receipt: DeliveryReceipt;
   state: EntryState;
+  /** The stored row it is in; undefined until its burst is written. */
+  chunk: Chunk | undefined;
+}
+
+/** A stored row (store.ts): the entries it still holds. */
+interface Chunk {
+  readonly id: string;
+  entries: Entry[];
 }
 
 /**
@@ -88,8 +96,10 @@ export class DurableQueueProducer implements DurableProducer {
   #storedBytes = 0;
   #sendingBytes = 0;
   // Storage writes made in one burst go in one transaction, chained so that they commit in order.
-  readonly #puts = new Map<string, StoredRecord>();
-  #deletes: string[] = [];
+  /** Accepted since the last write: the next write stores them as one chunk. */
+  #fresh: Entry[] = [];
+  /** Chunks with a record finished since the last write: rewritten smaller, or deleted. */
+  readonly #touched = new Set<Chunk>();
   #writeScheduled = false;
   #lastWrite: Promise<void>;
   #lock: OwnerLock | undefined;
@@ -196,11 +206,11 @@ export class DurableQueueProducer implements DurableProducer {
     }
     if (!this.#makeRoom(row.bytes, receipt)) return receipt;
     receipt.timestamp = row.timestamp;
-    const entry: Entry = { row, receipt, state: "waiting" };
+    const entry: Entry = { row, receipt, state: "waiting", chunk: undefined };
     this.#entries.set(row.id, entry);
     this.#storedBytes += row.bytes;
     this.#waiting.push(entry);
-    this.#puts.set(row.id, row);
+    this.#fresh.push(entry);
     this.#scheduleWrite();
     this.#changed();
     this.#pump();
@@ -226,7 +236,6 @@ export class DurableQueueProducer implements DurableProducer {
     }
     return {
       id,
-      owner: this.#owner,
       topic,
       key,
       value,
@@ -346,8 +355,8 @@ export class DurableQueueProducer implements DurableProducer {
     e.state = "done";
     this.#entries.delete(e.row.id);
     this.#storedBytes -= e.row.bytes;
-    // Not written yet: nothing to delete, just do not write it.
-    if (!this.#puts.delete(e.row.id)) this.#deletes.push(e.row.id);
+    // Not written yet: the next write leaves it out. Written: its chunk is rewritten or deleted.
+    if (e.chunk !== undefined) this.#touched.add(e.chunk);
     this.#scheduleWrite();
     this.#changed();
   }
@@ -383,18 +392,37 @@ export class DurableQueueProducer implements DurableProducer {
     queueMicrotask(() => this.#write());
   }
 
-  /** Starts one transaction with what this burst changed, after the ones before it. */
+  /**
+   * Starts one transaction with what this burst changed, after the ones before it: the records
+   * accepted since the last write as one new chunk, and each chunk with a finished record
+   * rewritten without it, or deleted with its last.
+   */
   #write(): void {
     this.#writeScheduled = false;
-    if (this.#puts.size === 0 && this.#deletes.length === 0) return;
-    const puts = [...this.#puts.values()];
-    const deletes = this.#deletes;
-    this.#puts.clear();
-    this.#deletes = [];
+    const puts: StoredChunk[] = [];
+    const deletes: string[] = [];
+    const fresh = this.#fresh.filter((e) => e.state !== "done");
+    this.#fresh = [];
+    if (fresh.length > 0) {
+      const chunk: Chunk = { id: fresh[0]!.row.id, entries: fresh };
+      for (const e of fresh) e.chunk = chunk;
+      puts.push(this.#chunkRow(chunk));
+    }
+    for (const chunk of this.#touched) {
+      chunk.entries = chunk.entries.filter((e) => e.state !== "done");
+      if (chunk.entries.length === 0) deletes.push(chunk.id);
+      else puts.push(this.#chunkRow(chunk));
+    }
+    this.#touched.clear();
+    if (puts.length === 0 && deletes.length === 0) return;
     const store = this.#o.store;
     this.#lastWrite = this.#lastWrite.then(() =>
       store.write(puts, deletes).catch((err: unknown) => this.#storageFailed(err)),
     );
+  }
+
+  #chunkRow(chunk: Chunk): StoredChunk {
+    return { id: chunk.id, owner: this.#owner, records: chunk.entries.map((e) => e.row) };
   }
 
   #storageFailed(err: unknown): void {
@@ -430,18 +458,22 @@ export class DurableQueueProducer implements DurableProducer {
       return;
     }
     this.#counts.expired += adopted.expired;
-    if (adopted.records.length === 0) {
+    if (adopted.chunks.length === 0) {
       this.#changed();
       return;
     }
-    for (const row of adopted.records) {
-      if (this.#entries.has(row.id)) continue;
-      const e: Entry = { row, receipt: new DeliveryReceipt(row.topic), state: "waiting" };
-      e.receipt.timestamp = row.timestamp;
-      this.#entries.set(row.id, e);
-      this.#storedBytes += row.bytes;
-      insertByAge(this.#waiting, e);
-      this.#counts.recovered++;
+    for (const stored of adopted.chunks) {
+      const chunk: Chunk = { id: stored.id, entries: [] };
+      for (const row of stored.records) {
+        if (this.#entries.has(row.id)) continue;
+        const e: Entry = { row, receipt: new DeliveryReceipt(row.topic), state: "waiting", chunk };
+        e.receipt.timestamp = row.timestamp;
+        chunk.entries.push(e);
+        this.#entries.set(row.id, e);
+        this.#storedBytes += row.bytes;
+        insertByAge(this.#waiting, e);
+        this.#counts.recovered++;
+      }
     }
     this.#entries = new Map([...this.#entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     this.#trimAdopted();

@@ -1,5 +1,5 @@
 import { ProducerError, ProducerErrorCode } from "../errors.js";
-import type { Adopted, DurableStore, StoredRecord } from "./store.js";
+import type { Adopted, DurableStore, StoredChunk } from "./store.js";
 
 const RECORDS = "records";
 /** Bump with an upgrade step in open() when the stored shape changes. */
@@ -17,13 +17,13 @@ interface IdbOpenRequest extends IdbRequest<IdbDatabase> {
   onblocked: ((ev: unknown) => void) | null;
 }
 interface IdbCursor {
-  value: StoredRecord;
-  update(value: StoredRecord): void;
+  value: StoredChunk;
+  update(value: StoredChunk): void;
   delete(): void;
   continue(): void;
 }
 interface IdbStore {
-  put(value: StoredRecord): void;
+  put(value: StoredChunk): void;
   delete(key: string): void;
   openCursor(): IdbRequest<IdbCursor | null>;
 }
@@ -100,7 +100,7 @@ export class IndexedDbStore implements DurableStore {
     });
   }
 
-  write(puts: readonly StoredRecord[], deletes: readonly string[]): Promise<void> {
+  write(puts: readonly StoredChunk[], deletes: readonly string[]): Promise<void> {
     return this.#transaction("write", (store) => {
       for (const r of puts) store.put(r);
       for (const id of deletes) store.delete(id);
@@ -108,27 +108,28 @@ export class IndexedDbStore implements DurableStore {
   }
 
   async adopt(owner: string, live: ReadonlySet<string>, expiredBefore: number): Promise<Adopted> {
-    const records: StoredRecord[] = [];
+    const chunks: StoredChunk[] = [];
     let expired = 0;
     await this.#transaction("adopt", (store) => {
       const req = store.openCursor();
       req.onsuccess = () => {
         const cursor = req.result;
         if (cursor === null) return;
-        const r = cursor.value;
-        if (r.owner !== owner && !live.has(r.owner)) {
-          if (r.storedAt < expiredBefore) {
-            cursor.delete();
-            expired++;
-          } else {
-            cursor.update({ ...r, owner });
-            records.push({ ...r, owner });
+        const row = cursor.value;
+        if (row.owner !== owner && !live.has(row.owner)) {
+          const records = row.records.filter((r) => r.storedAt >= expiredBefore);
+          expired += row.records.length - records.length;
+          if (records.length === 0) cursor.delete();
+          else {
+            const taken = { id: row.id, owner, records };
+            cursor.update(taken);
+            chunks.push(taken);
           }
         }
         cursor.continue();
       };
     });
-    return { records, expired };
+    return { chunks, expired };
   }
 
   close(): void {

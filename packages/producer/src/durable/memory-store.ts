@@ -1,4 +1,4 @@
-import type { Adopted, DurableStore, StoredRecord } from "./store.js";
+import type { Adopted, DurableStore, StoredChunk } from "./store.js";
 
 /**
  * Records in memory: what the durable queue uses where there is no IndexedDB. It bounds and
@@ -7,31 +7,32 @@ import type { Adopted, DurableStore, StoredRecord } from "./store.js";
  */
 export class MemoryStore implements DurableStore {
   readonly kind = "memory";
-  readonly #records = new Map<string, StoredRecord>();
+  readonly #rows = new Map<string, StoredChunk>();
 
   async open(): Promise<void> {}
 
-  async write(puts: readonly StoredRecord[], deletes: readonly string[]): Promise<void> {
-    for (const r of puts) this.#records.set(r.id, r);
-    for (const id of deletes) this.#records.delete(id);
+  async write(puts: readonly StoredChunk[], deletes: readonly string[]): Promise<void> {
+    for (const c of puts) this.#rows.set(c.id, { ...c, records: [...c.records] });
+    for (const id of deletes) this.#rows.delete(id);
   }
 
   async adopt(owner: string, live: ReadonlySet<string>, expiredBefore: number): Promise<Adopted> {
-    const records: StoredRecord[] = [];
+    const chunks: StoredChunk[] = [];
     let expired = 0;
-    const ids = [...this.#records.keys()].sort();
-    for (const id of ids) {
-      const r = this.#records.get(id)!;
-      if (r.owner === owner || live.has(r.owner)) continue;
-      if (r.storedAt < expiredBefore) {
-        this.#records.delete(id);
-        expired++;
+    for (const id of [...this.#rows.keys()].sort()) {
+      const row = this.#rows.get(id)!;
+      if (row.owner === owner || live.has(row.owner)) continue;
+      const records = row.records.filter((r) => r.storedAt >= expiredBefore);
+      expired += row.records.length - records.length;
+      if (records.length === 0) {
+        this.#rows.delete(id);
         continue;
       }
-      r.owner = owner;
-      records.push(r);
+      const taken = { id, owner, records };
+      this.#rows.set(id, { ...taken, records: [...records] });
+      chunks.push(taken);
     }
-    return { records, expired };
+    return { chunks, expired };
   }
 
   close(): void {}

@@ -9,6 +9,7 @@ import { resolveDurableOptions } from "../../src/durable/durable-options.js";
 import { DurableQueueProducer } from "../../src/durable/durable-producer.js";
 import type { DurableOptions } from "../../src/durable/index.js";
 import { MemoryStore } from "../../src/durable/memory-store.js";
+import type { StoredChunk } from "../../src/durable/store.js";
 import { createProducer, type DeliveryReceipt } from "../../src/node.js";
 import { closedPort } from "../net-helpers.js";
 import { allCompleted, bootstrapServers, consume, withTopic } from "./support.js";
@@ -56,7 +57,7 @@ describe("durable queue (memory store) against a real broker", () => {
       assert.equal(d.storedBytes, 0);
       assert.equal(d.storage, "memory");
       await producer.close();
-      assert.equal((await store.adopt("someone-else", new Set(), 0)).records.length, 0);
+      assert.equal((await store.adopt("someone-else", new Set(), 0)).chunks.length, 0);
 
       const landed = await consume(topic, { max: 200, timeoutMs: 15_000 });
       assert.equal(landed.length, 200);
@@ -191,5 +192,45 @@ describe("durable queue (memory store) against a real broker", () => {
       assert.equal(producer.stats.snapshot.durable?.storedRecords, 0);
       await producer.close();
     });
+  });
+
+  it("stores one row per burst of records, and rewrites a row without the records that finish", async () => {
+    const store = new MemoryStore();
+    const writes: { puts: StoredChunk[]; deletes: readonly string[] }[] = [];
+    const write = store.write.bind(store);
+    store.write = (puts, deletes) => {
+      writes.push({ puts: puts.map((c) => ({ ...c, records: [...c.records] })), deletes });
+      return write(puts, deletes);
+    };
+    const producer = await offline({ store, maxBytes: 4096, whenFull: "drop-oldest" });
+    await producer.ready;
+    for (let i = 0; i < 6; i++)
+      producer.produce("durable-rows", { value: `a${i}`.padEnd(300, ".") });
+    await producer.persisted();
+    assert.equal(writes.length, 1, "one burst, one transaction");
+    assert.equal(writes[0]!.puts.length, 1, "one row");
+    assert.equal(writes[0]!.puts[0]!.records.length, 6);
+    const first = writes[0]!.puts[0]!.id;
+
+    // The second burst pushes the oldest out: one new row, and the first row rewritten smaller.
+    for (let i = 0; i < 6; i++)
+      producer.produce("durable-rows", { value: `b${i}`.padEnd(300, ".") });
+    await producer.persisted();
+    const d = producer.stats.snapshot.durable!;
+    assert.ok(d.dropped > 0 && d.dropped < 6, `dropped ${d.dropped}`);
+    const second = writes[1]!;
+    assert.equal(writes.length, 2);
+    const rewritten = second.puts.find((c) => c.id === first);
+    assert.ok(rewritten, "the first row is rewritten");
+    assert.equal(rewritten.records.length, 6 - d.dropped);
+    assert.equal(second.puts.find((c) => c.id !== first)?.records.length, 6);
+    await producer.close();
+
+    // What a later producer adopts is exactly what was kept.
+    const adopted = await store.adopt("later", new Set(), 0);
+    assert.equal(
+      adopted.chunks.reduce((n, c) => n + c.records.length, 0),
+      d.storedRecords,
+    );
   });
 });
