@@ -7,8 +7,9 @@
  * one page of their own.
  */
 import { randomBytes } from "node:crypto";
-import { type ConsoleMessage, expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { consume, createTopic, deleteTopic } from "../../scripts/kafka/helpers.mjs";
+import { collectProblems } from "../page-problems.js";
 
 const RECORDS = 300;
 const topic = `demo-durable-${randomBytes(4).toString("hex")}`;
@@ -32,10 +33,7 @@ const counter = async (id: string): Promise<number> =>
 test.beforeAll(async ({ browser }) => {
   await createTopic(topic, { partitions: 3 });
   page = await browser.newPage();
-  page.on("console", (m: ConsoleMessage) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
+  collectProblems(page, problems);
 });
 
 test.afterAll(async () => {

@@ -5,8 +5,9 @@
  * console consumer is the judge of what landed.
  */
 import { randomBytes } from "node:crypto";
-import { type ConsoleMessage, expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { consume, createTopic, deleteTopic } from "../../scripts/kafka/helpers.mjs";
+import { collectProblems } from "../page-problems.js";
 
 const CODECS = ["gzip", "snappy", "lz4", "zstd"] as const;
 const RECORDS = 5000;
@@ -27,10 +28,7 @@ const consoleUrl = (): string => {
 
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
-  page.on("console", (m: ConsoleMessage) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
+  collectProblems(page, problems);
 });
 
 test.afterAll(async () => {

@@ -21,3 +21,19 @@ export function setStatus(el: HTMLElement, text: string, isError = false): void 
   el.textContent = text;
   el.classList.toggle("error", isError);
 }
+
+/**
+ * `render`, at most once a frame however often the result is called: stats change many times a
+ * frame under load, and drawing is what costs.
+ */
+export function oncePerFrame(render: () => void): () => void {
+  let scheduled = false;
+  return () => {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(() => {
+      scheduled = false;
+      render();
+    });
+  };
+}

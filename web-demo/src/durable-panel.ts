@@ -1,7 +1,7 @@
 import type { Producer } from "@tributary/producer";
 import type { DurableStatsSnapshot } from "@tributary/producer/durable";
 import { formatBytes } from "./bytes.js";
-import { byId, setStatus } from "./dom.js";
+import { byId, oncePerFrame, setStatus } from "./dom.js";
 
 const COUNTS = [
   ["dq-depth", "storedRecords"],
@@ -22,7 +22,6 @@ const COUNTS = [
 export class DurablePanel {
   #current: DurableStatsSnapshot | undefined;
   #unsubscribe: (() => void) | undefined;
-  #frame = false;
 
   constructor() {
     setInterval(() => {
@@ -40,14 +39,7 @@ export class DurablePanel {
     });
   }
 
-  #scheduleRender(): void {
-    if (this.#frame) return;
-    this.#frame = true;
-    requestAnimationFrame(() => {
-      this.#frame = false;
-      this.#render();
-    });
-  }
+  readonly #scheduleRender = oncePerFrame(() => this.#render());
 
   #render(): void {
     const d = this.#current;

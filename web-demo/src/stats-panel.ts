@@ -1,6 +1,6 @@
 import type { Producer, ProducerStatsSnapshot } from "@tributary/producer";
 import type { ThroughputChart } from "./chart.js";
-import { byId } from "./dom.js";
+import { byId, oncePerFrame } from "./dom.js";
 import type { ReceiptTracker } from "./tracker.js";
 
 /** Counters that add up over producers; a closed producer's last numbers stay in the totals. */
@@ -36,7 +36,6 @@ export class StatsPanel {
   #current: ProducerStatsSnapshot | undefined;
   #unsubscribe: (() => void) | undefined;
   #last = { at: performance.now(), delivered: 0, wireBytes: 0 };
-  #frame = false;
 
   constructor(tracker: ReceiptTracker, chart: ThroughputChart) {
     this.#tracker = tracker;
@@ -81,15 +80,7 @@ export class StatsPanel {
     };
   }
 
-  /** Stats change many times a frame under load; the panel is drawn at most once a frame. */
-  #scheduleRender(): void {
-    if (this.#frame) return;
-    this.#frame = true;
-    requestAnimationFrame(() => {
-      this.#frame = false;
-      this.#render();
-    });
-  }
+  readonly #scheduleRender = oncePerFrame(() => this.#render());
 
   #render(): void {
     const t = this.#totals();
