@@ -20,6 +20,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "no
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { installRuntimes, runtimesNeedInstall } from "./conformance/setup.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
@@ -148,6 +149,16 @@ async function main() {
       ) {
         console.error("[test] FAILED: chromium or kcat could not be installed");
         return 1;
+      }
+      // The edge-function test (conformance/test/integration/edge-workerd.test.ts) serves a
+      // Worker with workerd, one of the runtimes the conformance matrix installs for itself.
+      const why = runtimesNeedInstall();
+      if (why !== undefined) {
+        step(`conformance runtimes: npm install in conformance/runtimes (${why}; about 300 MB)`);
+        if (!installRuntimes()) {
+          console.error("[test] FAILED: npm install in conformance/runtimes failed");
+          return 1;
+        }
       }
     }
     step(`run ${files.length} test files`);

@@ -10,6 +10,7 @@ import { bundleDriver } from "../../../scripts/conformance/bundle.mjs";
 import { spawnTracked, stopChild, tailOf } from "../../../scripts/conformance/children.mjs";
 import { endOffsets } from "../../../scripts/conformance/end-offsets.mjs";
 import { runtimeBin } from "../../../scripts/conformance/paths.mjs";
+import { runtimesNeedInstall } from "../../../scripts/conformance/setup.mjs";
 import { writeWorkerdConfig } from "../../../scripts/conformance/workerd-config.mjs";
 import {
   bootstrapServers,
@@ -71,6 +72,12 @@ before(async () => {
     port,
     bindings: { KAFKA_BOOTSTRAP: bootstrapServers() },
   });
+  const missing = runtimesNeedInstall();
+  if (missing !== undefined) {
+    throw new Error(
+      `workerd is not installed (${missing}): npm test installs it, or run npm run conformance once`,
+    );
+  }
   workerd = spawnTracked(runtimeBin("workerd"), ["serve", config], { cwd: workDir });
   stderr = tailOf(workerd.stderr);
   tailOf(workerd.stdout);
