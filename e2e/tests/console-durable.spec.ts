@@ -9,22 +9,15 @@
 import { randomBytes } from "node:crypto";
 import { expect, type Page, test } from "@playwright/test";
 import { consume, createTopic, deleteTopic } from "../../scripts/kafka/helpers.mjs";
-import { collectProblems } from "../page-problems.js";
+import { collectProblems, consoleUrl, UUID_V7 } from "../spec-helpers.js";
 
 const RECORDS = 300;
 const topic = `demo-durable-${randomBytes(4).toString("hex")}`;
-const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 test.describe.configure({ mode: "serial", timeout: 40_000 });
 
 let page: Page;
 const problems: string[] = [];
-
-const consoleUrl = (): string => {
-  const url = process.env.E2E_CONSOLE_URL;
-  if (!url) throw new Error("E2E_CONSOLE_URL is not set: global-setup.ts did not run");
-  return url;
-};
 
 /** A counter of the durable queue panel, as a number ("1,234" → 1234; "–" → NaN). */
 const counter = async (id: string): Promise<number> =>

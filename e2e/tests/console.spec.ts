@@ -7,11 +7,10 @@
 import { randomBytes } from "node:crypto";
 import { expect, type Page, test } from "@playwright/test";
 import { consume, createTopic, deleteTopic } from "../../scripts/kafka/helpers.mjs";
-import { collectProblems } from "../page-problems.js";
+import { collectProblems, consoleUrl, UUID_V7 } from "../spec-helpers.js";
 
 const CODECS = ["gzip", "snappy", "lz4", "zstd"] as const;
 const RECORDS = 5000;
-const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** Every topic this run creates starts with it, so one regex deletes them all at the end. */
 const prefix = `demo-e2e-${randomBytes(4).toString("hex")}`;
 
@@ -19,12 +18,6 @@ test.describe.configure({ mode: "serial" });
 
 let page: Page;
 const problems: string[] = [];
-
-const consoleUrl = (): string => {
-  const url = process.env.E2E_CONSOLE_URL;
-  if (!url) throw new Error("E2E_CONSOLE_URL is not set: global-setup.ts did not run");
-  return url;
-};
 
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();

@@ -23,12 +23,14 @@ import {
 } from "../../scripts/kafka/helpers.mjs";
 import type { OpenRequest, PageReceipt, PageStats, ProduceRequest } from "../durable-page.js";
 import { PAGE_BUILD, pageEntry } from "../page-bundle.js";
+import { UUID_V7 } from "../spec-helpers.js";
 
 const prefix = `durable-e2e-${randomBytes(4).toString("hex")}`;
 const topic = `${prefix}-events`;
 /** Their own topics, so that reading stops at exactly their records. */
 const onlineTopic = `${prefix}-online`;
 const trackTopic = `${prefix}-track`;
+const crashTopic = `${prefix}-crash`;
 
 test.describe.configure({ mode: "serial", timeout: 90_000 });
 
@@ -117,6 +119,7 @@ test.beforeAll(async ({ browser }) => {
     createTopic(topic, { partitions: 3 }),
     createTopic(onlineTopic),
     createTopic(trackTopic, { partitions: 3 }),
+    createTopic(crashTopic),
   ]);
   const html =
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">' +
@@ -180,7 +183,7 @@ test("records produced while the gateway is down survive a reload and are delive
   // Each carries its stable id, unique per record (a resend would repeat it, for dedupe).
   const ids = landed.map((r) => r.headers.find(([k]) => k === "tributary-id")?.[1]);
   expect(new Set(ids).size).toBe(new Set(got).size);
-  expect(ids.every((id) => /^[0-9a-f-]{36}$/.test(String(id)))).toBe(true);
+  expect(ids.every((id) => UUID_V7.test(String(id)))).toBe(true);
   console.log(`reload: ${got.length} records landed for 100 produced`);
   expect(problems).toEqual([]);
 });
@@ -232,6 +235,37 @@ test("closing a tab right after producing loses nothing that was persisted", asy
   console.log(
     `closed tab: ${closed.length} landed for 100 persisted; control lost ${lostControl} of 50`,
   );
+});
+
+test("a tab whose renderer crashes right after producing loses nothing that was persisted", async () => {
+  if (gateway === undefined) await startOurGateway();
+  const queue: OpenRequest = { url: wsUrl(), name: `${prefix}-crash`, lingerMs: 60_000 };
+  const doomed = await openPage();
+  let crashed = false;
+  doomed.on("crash", () => {
+    crashed = true;
+  });
+  await open(doomed, queue);
+  await produce(doomed, { topic: crashTopic, prefix: "crashed", count: 50 });
+  const s = await doomed.evaluate(() => window.durable.persisted());
+  expect(s.storedRecords).toBe(50);
+  expect(s.delivered).toBe(0);
+  // chrome://crash kills the tab's renderer process: no pagehide, no flush, no goodbye.
+  await doomed.goto("chrome://crash").catch(() => undefined);
+  await expect.poll(() => crashed, { timeout: 10_000 }).toBe(true);
+  await doomed.close();
+
+  const next = await openPage();
+  await open(next, { ...queue, lingerMs: 5, adoptIntervalMs: 1000 });
+  await statsUntil(
+    next,
+    "the crashed tab's records to be delivered",
+    (x) => x.recovered > 0 && x.storedRecords === 0,
+  );
+  await next.close();
+  const got = (await landedRecords(crashTopic, "crashed", 50)).map((r) => r.value);
+  expect(new Set(got)).toEqual(new Set(values("crashed", 50)));
+  console.log(`crashed tab: ${got.length} landed for 50 persisted`);
 });
 
 for (const whenFull of ["drop-oldest", "refuse-new"] as const) {

@@ -20,7 +20,12 @@ import {
 } from "./options.js";
 import { watchPageHide } from "./page-lifecycle.js";
 import { choosePartition, StickyPartitioner } from "./partitioner.js";
-import { type DeliveryCallback, DeliveryReceipt, type RecordMetadata } from "./receipt.js";
+import {
+  type DeliveryCallback,
+  type DeliveryReceipt,
+  type RecordMetadata,
+  receiptFor,
+} from "./receipt.js";
 import type { SaslAuthenticatorFactory } from "./sasl/sasl-option.js";
 import { Sender } from "./sender.js";
 import { ProducerStats, type ProducerStatsSnapshot, type StatsListener } from "./stats.js";
@@ -225,10 +230,7 @@ class KafkaProducer implements Producer {
   }
 
   produce(topic: string, message: ProducerMessage, callback?: DeliveryCallback): DeliveryReceipt {
-    const receipt = new DeliveryReceipt(
-      typeof topic === "string" ? topic : String(topic),
-      callback,
-    );
+    const receipt = receiptFor(topic, callback);
     if (this.#closing !== undefined) {
       receipt.reject(producerClosed());
       return receipt;

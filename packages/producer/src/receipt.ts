@@ -186,3 +186,8 @@ function reportListenerError(err: unknown): void {
     throw err;
   }, 0);
 }
+
+/** A new receipt for produce(): a topic that is not a string is shown as text (validation fails it). */
+export function receiptFor(topic: unknown, callback?: DeliveryCallback): DeliveryReceipt {
+  return new DeliveryReceipt(typeof topic === "string" ? topic : String(topic), callback);
+}

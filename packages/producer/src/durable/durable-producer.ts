@@ -2,7 +2,12 @@ import type { TributaryError } from "@tributary/protocol";
 import { bufferCharge, estimateRecordSize } from "../batch.js";
 import { ProducerError, ProducerErrorCode, producerClosed } from "../errors.js";
 import type { Producer, ProducerMessage } from "../producer.js";
-import { type DeliveryCallback, DeliveryReceipt, type RecordMetadata } from "../receipt.js";
+import {
+  type DeliveryCallback,
+  DeliveryReceipt,
+  type RecordMetadata,
+  receiptFor,
+} from "../receipt.js";
 import { SnapshotListeners } from "../snapshot-listeners.js";
 import type { ProducerStatsSnapshot, StatsListener } from "../stats.js";
 import { normalizeMessage, validateTopicName } from "../validate.js";
@@ -189,10 +194,7 @@ export class DurableQueueProducer implements DurableProducer {
   }
 
   produce(topic: string, message: ProducerMessage, callback?: DeliveryCallback): DeliveryReceipt {
-    const receipt = new DeliveryReceipt(
-      typeof topic === "string" ? topic : String(topic),
-      callback,
-    );
+    const receipt = receiptFor(topic, callback);
     if (this.#closing !== undefined) {
       receipt.reject(producerClosed());
       return receipt;
@@ -546,9 +548,10 @@ export class DurableQueueProducer implements DurableProducer {
       this.#stopped = true;
       if (this.#backoffTimer !== undefined) clearTimeout(this.#backoffTimer);
       this.#backoffTimer = undefined;
-      const left = [...this.#entries.values()];
-      for (const e of left) {
-        e.state = "done";
+      // Storage must be open (and this producer's lock held) before they can be given up.
+      await this.ready.catch(() => undefined);
+      await this.persisted();
+      for (const e of this.#entries.values()) {
         e.receipt.reject(
           new ProducerError(
             ProducerErrorCode.ProducerClosed,
@@ -557,7 +560,6 @@ export class DurableQueueProducer implements DurableProducer {
           ),
         );
       }
-      await this.persisted();
       this.#lock?.release();
       this.#o.store.close();
     })();

@@ -55,8 +55,9 @@ export function globalIndexedDb(): IdbFactory | undefined {
  * transaction, and IndexedDB runs read-write transactions on the same store in the order they
  * were created, so a put is always committed before a later delete of the same record.
  *
- * Durability: Chromium and Firefox commit with "relaxed" durability by default: a committed
- * write survives the tab closing or the browser crashing, not necessarily the OS losing power.
+ * Durability: transactions use the browser's default durability (we pass no hint). A committed
+ * write survives the tab closing (e2e/tests/durable-queue.spec.ts); surviving a power cut is up
+ * to the browser.
  */
 export class IndexedDbStore implements DurableStore {
   readonly kind = "indexeddb";

@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { RecordIdGenerator } from "../../src/durable/record-id.js";
-
-const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+import { UUID_V7 } from "./uuid-v7.js";
 
 describe("durable record ids (UUIDv7)", () => {
   it("carry the time in ms in the first 48 bits, version 7 and the RFC 9562 variant", () => {

@@ -11,10 +11,9 @@ import type { DurableOptions } from "../../src/durable/index.js";
 import { MemoryStore } from "../../src/durable/memory-store.js";
 import type { StoredChunk } from "../../src/durable/store.js";
 import { createProducer, type DeliveryReceipt } from "../../src/node.js";
+import { UUID_V7 } from "../durable/uuid-v7.js";
 import { closedPort } from "../net-helpers.js";
 import { allCompleted, bootstrapServers, consume, withTopic } from "./support.js";
-
-const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 function durable(bootstrap: string, options: DurableOptions, producerOptions = {}) {
   return new DurableQueueProducer(
